@@ -1,0 +1,126 @@
+package app.todo.security;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.List;
+
+import reactor.core.publisher.Mono;
+
+import app.todo.InvalidConfigurationException;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
+import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Every {@code /api/} route needs a valid bearer token; everything else is public (health
+ * probes) or unknown (404). Stateless: no session, no CSRF token, no saved request.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+class SecurityConfiguration {
+
+	@Bean
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder) {
+		return http
+			.authorizeExchange((exchanges) -> exchanges
+				.pathMatchers("/api/**").authenticated()
+				.anyExchange().permitAll())
+			.oauth2ResourceServer((resourceServer) -> resourceServer
+				.jwt((jwt) -> jwt.jwtDecoder(jwtDecoder))
+				.authenticationEntryPoint(SecurityConfiguration::unauthorized))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(SecurityConfiguration::unauthorized))
+			.cors((cors) -> {
+			})
+			.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.build();
+	}
+
+	/**
+	 * Hands the 401 to the application's problem-details handler, with the
+	 * {@code WWW-Authenticate} challenge of RFC 6750.
+	 */
+	private static Mono<Void> unauthorized(ServerWebExchange exchange, AuthenticationException ex) {
+		return Mono.error(new BearerTokenException(ex));
+	}
+
+	@Bean
+	CorsConfigurationSource corsConfigurationSource(CorsProperties properties) {
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		if (properties.allowedOrigins().isEmpty()) {
+			return source;
+		}
+		CorsConfiguration configuration = new CorsConfiguration();
+		properties.allowedOrigins().forEach(SecurityConfiguration::checkOrigin);
+		configuration.setAllowedOriginPatterns(properties.allowedOrigins());
+		configuration.setAllowedMethods(List.of(HttpMethod.GET.name(), HttpMethod.POST.name(), HttpMethod.PUT.name(),
+				HttpMethod.PATCH.name(), HttpMethod.DELETE.name()));
+		configuration.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE,
+				HttpHeaders.IF_MATCH, HttpHeaders.IF_NONE_MATCH, "Idempotency-Key"));
+		configuration.setExposedHeaders(List.of(HttpHeaders.LOCATION, HttpHeaders.LINK, HttpHeaders.ETAG,
+				HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE, "Sync-Token"));
+		// Bearer tokens, not cookies: browsers need no credentials mode
+		configuration.setAllowCredentials(false);
+		configuration.setMaxAge(Duration.ofHours(1));
+		source.registerCorsConfiguration("/api/**", configuration);
+		return source;
+	}
+
+	private static void checkOrigin(String origin) {
+		if ("*".equals(origin)) {
+			return;
+		}
+		try {
+			URI uri = new URI(origin.replace("*.", ""));
+			if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+					&& (uri.getRawPath() == null || uri.getRawPath().isEmpty())) {
+				return;
+			}
+		}
+		catch (URISyntaxException ex) {
+			// reported below
+		}
+		throw new InvalidConfigurationException("CORS_ALLOWED_ORIGINS has an entry that is not an origin: '" + origin + "'.",
+				"List origins separated by commas, such as https://app.example.com,http://localhost:3000");
+	}
+
+	private static final class BearerTokenException extends ErrorResponseException {
+
+		BearerTokenException(AuthenticationException cause) {
+			super(HttpStatus.UNAUTHORIZED, cause);
+			if (cause instanceof OAuth2AuthenticationException oauth2) {
+				String code = oauth2.getError().getErrorCode();
+				getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"" + code + "\"");
+				getBody().setDetail("invalid_request".equals(code) ? "The Authorization header is malformed."
+						: "The bearer token is invalid or has expired.");
+			}
+			else {
+				getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+				getBody().setDetail("A bearer token is required.");
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,159 @@
+package app.todo.task;
+
+import java.net.URI;
+import java.util.List;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import app.todo.security.Caller;
+import app.todo.task.TaskListQuery.Position;
+import app.todo.task.TaskRepository.PageRow;
+import app.todo.web.JsonBodies;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.reactive.function.BodyExtractors;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * The task routes, for the caller's own tasks only.
+ */
+@Component
+class TaskHandler {
+
+	private static final List<MediaType> JSON = List.of(MediaType.APPLICATION_JSON);
+
+	private static final List<MediaType> MERGE_PATCH = List.of(MediaType.valueOf("application/merge-patch+json"),
+			MediaType.APPLICATION_JSON);
+
+	private final TaskRepository repository;
+
+	TaskHandler(TaskRepository repository) {
+		this.repository = repository;
+	}
+
+	Mono<ServerResponse> list(ServerRequest request) {
+		return Caller.of(request).flatMap((caller) -> {
+			TaskListQuery query = TaskListQuery.from(request.queryParams(), caller.id());
+			Flux<Task> tasks = this.repository.findPage(caller.id(), query)
+				.switchOnFirst((first, rows) -> {
+					if (first.hasValue() && first.get().next() != null) {
+						// Not yet committed: the JSON encoder holds the response until the first task
+						request.exchange().getResponse().getHeaders()
+							.add(HttpHeaders.LINK, nextLink(request, caller, query, first.get().next()));
+					}
+					return rows;
+				})
+				.take(query.limit())
+				.map(PageRow::task);
+			return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).body(tasks, Task.class);
+		});
+	}
+
+	Mono<ServerResponse> get(ServerRequest request) {
+		long id = taskId(request);
+		return Caller.of(request)
+			.flatMap((caller) -> this.repository.find(caller.id(), id))
+			.switchIfEmpty(Mono.error(TaskNotFoundException::new))
+			.flatMap(TaskHandler::ok);
+	}
+
+	Mono<ServerResponse> create(ServerRequest request) {
+		return Caller.of(request)
+			.zipWith(JsonBodies.readObject(request, JSON).map(TaskChanges::allMembers))
+			.flatMap((callerAndTask) -> this.repository.insert(callerAndTask.getT1(), callerAndTask.getT2()))
+			.flatMap((task) -> ServerResponse.created(URI.create(request.path() + "/" + task.id()))
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(task));
+	}
+
+	Mono<ServerResponse> replace(ServerRequest request) {
+		return update(request, JsonBodies.readObject(request, JSON).map(TaskChanges::allMembers));
+	}
+
+	Mono<ServerResponse> patch(ServerRequest request) {
+		return update(request, JsonBodies.readObject(request, MERGE_PATCH).map(TaskChanges::mergePatch));
+	}
+
+	/** With no body, flips {@code completed}; with {@code {"completed": true|false}}, sets it. */
+	Mono<ServerResponse> complete(ServerRequest request) {
+		if (request.headers().contentType().isPresent()) {
+			return update(request, JsonBodies.readObject(request, JSON).map(TaskChanges::completion));
+		}
+		long id = taskId(request);
+		return hasBody(request).flatMap((hasBody) -> hasBody
+				? Mono.error(new UnsupportedMediaTypeStatusException(null, JSON, request.method()))
+				: Caller.of(request).flatMap((caller) -> this.repository.toggleCompleted(caller.id(), id)))
+			.switchIfEmpty(Mono.error(TaskNotFoundException::new))
+			.flatMap(TaskHandler::ok);
+	}
+
+	Mono<ServerResponse> delete(ServerRequest request) {
+		long id = taskId(request);
+		return Caller.of(request)
+			.flatMap((caller) -> this.repository.delete(caller.id(), id))
+			.flatMap((deleted) -> deleted ? ServerResponse.noContent().build() : Mono.error(new TaskNotFoundException()));
+	}
+
+	private Mono<ServerResponse> update(ServerRequest request, Mono<TaskChanges> body) {
+		long id = taskId(request);
+		return Caller.of(request)
+			.zipWith(body)
+			.flatMap((callerAndChanges) -> {
+				String userId = callerAndChanges.getT1().id();
+				TaskChanges changes = callerAndChanges.getT2();
+				return changes.isEmpty() ? this.repository.find(userId, id)
+						: this.repository.update(userId, id, changes);
+			})
+			.switchIfEmpty(Mono.error(TaskNotFoundException::new))
+			.flatMap(TaskHandler::ok);
+	}
+
+	private static Mono<ServerResponse> ok(Task task) {
+		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(task);
+	}
+
+	/** Ids are positive 64-bit integers; anything else names no task. */
+	private static long taskId(ServerRequest request) {
+		String id = request.pathVariable("id");
+		if (id.matches("[1-9]\\d{0,18}")) {
+			try {
+				return Long.parseLong(id);
+			}
+			catch (NumberFormatException ex) {
+				// above Long.MAX_VALUE
+			}
+		}
+		throw new TaskNotFoundException();
+	}
+
+	private static Mono<Boolean> hasBody(ServerRequest request) {
+		return request.body(BodyExtractors.toDataBuffers())
+			.map((buffer) -> {
+				int bytes = buffer.readableByteCount();
+				DataBufferUtils.release(buffer);
+				return bytes;
+			})
+			.any((bytes) -> bytes > 0);
+	}
+
+	private static String nextLink(ServerRequest request, Caller caller, TaskListQuery query, Position next) {
+		String cursor = Cursor.encode(caller.id(), query.sort(), query.status(), next);
+		String uri = UriComponentsBuilder.fromPath(request.path())
+			.queryParams(request.queryParams())
+			.replaceQueryParam("offset")
+			.replaceQueryParam("cursor", cursor)
+			.encode()
+			.build()
+			.toUriString();
+		return "<" + uri + ">; rel=\"next\"";
+	}
+
+}

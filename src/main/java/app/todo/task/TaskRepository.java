@@ -1,0 +1,155 @@
+package app.todo.task;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+import io.r2dbc.spi.Readable;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import app.todo.security.Caller;
+import app.todo.task.TaskChanges.Member;
+import app.todo.task.TaskListQuery.Position;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Every statement on tasks names the owner in its WHERE clause or VALUES: there is no way to
+ * read, change or delete a task by id alone, so one user's task is, to everyone else, a task
+ * that does not exist.
+ */
+@Repository
+class TaskRepository {
+
+	private static final String COLUMNS = "id, user_id, title, description, completed, priority, due_date, tags, "
+			+ "created_at, updated_at, completed_at, version";
+
+	/*
+	 * The caller's users row is written in the same statement as their first task: reads need
+	 * no row (no task can exist without one), so provisioning costs reads nothing.
+	 */
+	private static final String INSERT = """
+			WITH owner AS (
+			  INSERT INTO users (id, email, name) VALUES (:userId, :email, :name)
+			  ON CONFLICT (id) DO NOTHING
+			)
+			INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_date, tags)
+			VALUES (:userId, :title, :description, :completed, CASE WHEN :completed THEN now() END, :priority,
+			  :due_date, :tags)
+			RETURNING %s""".formatted(COLUMNS);
+
+	private static final String FIND = "SELECT " + COLUMNS + " FROM tasks WHERE user_id = :userId AND id = :id";
+
+	private static final String DELETE = "DELETE FROM tasks WHERE user_id = :userId AND id = :id";
+
+	private static final String TOGGLE_COMPLETED = """
+			UPDATE tasks SET completed = NOT completed,
+			  completed_at = CASE WHEN completed THEN NULL ELSE now() END,
+			  version = version + 1, updated_at = now()
+			WHERE user_id = :userId AND id = :id
+			RETURNING %s""".formatted(COLUMNS);
+
+	private final DatabaseClient db;
+
+	TaskRepository(DatabaseClient db) {
+		this.db = db;
+	}
+
+	Mono<Task> insert(Caller owner, TaskChanges task) {
+		GenericExecuteSpec spec = this.db.sql(INSERT)
+			.bind("userId", owner.id())
+			.bind("email", Parameter.fromOrEmpty(owner.email(), String.class))
+			.bind("name", Parameter.fromOrEmpty(owner.name(), String.class));
+		return bindAll(spec, task.values()).map(TaskRepository::task).one();
+	}
+
+	Mono<Task> find(String userId, long id) {
+		return this.db.sql(FIND).bind("userId", userId).bind("id", id).map(TaskRepository::task).one();
+	}
+
+	/** Writes the given members and counts a new version; empty if there is no such task. */
+	Mono<Task> update(String userId, long id, TaskChanges changes) {
+		StringJoiner assignments = new StringJoiner(", ");
+		for (Member member : changes.values().keySet()) {
+			assignments.add(member.column + " = :" + member.column);
+			if (member == Member.COMPLETED) {
+				// completed_at keeps its first value while the task stays completed
+				assignments.add("completed_at = CASE WHEN :completed THEN coalesce(completed_at, now()) END");
+			}
+		}
+		assignments.add("version = version + 1").add("updated_at = now()");
+		String sql = "UPDATE tasks SET " + assignments + " WHERE user_id = :userId AND id = :id RETURNING " + COLUMNS;
+		GenericExecuteSpec spec = this.db.sql(sql).bind("userId", userId).bind("id", id);
+		return bindAll(spec, changes.values()).map(TaskRepository::task).one();
+	}
+
+	Mono<Task> toggleCompleted(String userId, long id) {
+		return this.db.sql(TOGGLE_COMPLETED).bind("userId", userId).bind("id", id).map(TaskRepository::task).one();
+	}
+
+	Mono<Boolean> delete(String userId, long id) {
+		return this.db.sql(DELETE).bind("userId", userId).bind("id", id).fetch().rowsUpdated().map((rows) -> rows > 0);
+	}
+
+	/**
+	 * One page of the caller's tasks, streamed. Each row also carries how many rows the page
+	 * query found (one more than the limit when another page follows) and where the page ends,
+	 * so that the {@code Link} header can be written before the first task, from a single
+	 * statement and a single snapshot.
+	 */
+	Flux<PageRow> findPage(String userId, TaskListQuery query) {
+		TaskSort sort = query.sort();
+		String where = "user_id = :userId" + query.status().condition
+				+ ((query.after() != null) ? " AND " + sort.after(":afterValue", ":afterId") : "");
+		String sql = """
+				SELECT t.*, count(*) OVER () AS page_rows,
+				  nth_value(t.%1$s, :limit) OVER page AS last_value, nth_value(t.id, :limit) OVER page AS last_id
+				FROM (SELECT %2$s FROM tasks WHERE %3$s ORDER BY %4$s LIMIT :fetch OFFSET :offset) t
+				WINDOW page AS (ORDER BY %5$s ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+				ORDER BY %5$s""".formatted(sort.field().name, COLUMNS, where, sort.orderBy(""), sort.orderBy("t."));
+		GenericExecuteSpec spec = this.db.sql(sql)
+			.bind("userId", userId)
+			.bind("limit", query.limit())
+			.bind("fetch", query.limit() + 1)
+			.bind("offset", query.offset());
+		Position after = query.after();
+		if (after != null) {
+			spec = spec.bind("afterValue", Parameter.fromOrEmpty(after.value(), sort.field().type))
+				.bind("afterId", after.id());
+		}
+		return spec.map((row) -> {
+			Task task = task(row);
+			long pageRows = row.get("page_rows", Long.class);
+			Position next = (pageRows > query.limit())
+					? new Position(row.get("last_value", sort.field().type), row.get("last_id", Long.class)) : null;
+			return new PageRow(task, next);
+		}).all();
+	}
+
+	/** A task of a page, with the position of the page's end when another page follows. */
+	record PageRow(Task task, @Nullable Position next) {
+	}
+
+	private static GenericExecuteSpec bindAll(GenericExecuteSpec spec, Map<Member, @Nullable Object> values) {
+		for (Map.Entry<Member, @Nullable Object> value : values.entrySet()) {
+			spec = spec.bind(value.getKey().column, Parameter.fromOrEmpty(value.getValue(), value.getKey().type()));
+		}
+		return spec;
+	}
+
+	private static Task task(Readable row) {
+		return new Task(row.get("id", Long.class), row.get("user_id", String.class), row.get("title", String.class),
+				row.get("description", String.class), row.get("completed", Boolean.class),
+				Priority.ofCode(row.get("priority", Short.class)), row.get("due_date", Instant.class),
+				List.of(row.get("tags", String[].class)), row.get("created_at", Instant.class),
+				row.get("updated_at", Instant.class), row.get("completed_at", Instant.class),
+				row.get("version", Integer.class));
+	}
+
+}

@@ -1,0 +1,47 @@
+package app.todo.task;
+
+import app.todo.security.Caller;
+import app.todo.web.MethodNotAllowed;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import static org.springframework.http.HttpMethod.DELETE;
+import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.PATCH;
+import static org.springframework.http.HttpMethod.POST;
+import static org.springframework.http.HttpMethod.PUT;
+import static org.springframework.web.reactive.function.server.RequestPredicates.path;
+import static org.springframework.web.reactive.function.server.RouterFunctions.route;
+
+/**
+ * The task routes, twice: as {@code /api/tasks} and as {@code /api/{user_id}/tasks}, the path of
+ * existing Hackathon-style frontends, where the user in the path must be the caller.
+ */
+@Configuration(proxyBeanMethods = false)
+class TaskRouter {
+
+	@Bean
+	RouterFunction<ServerResponse> taskRoutes(TaskHandler handler) {
+		return route().path("/api/tasks", () -> tasks(handler))
+			.path("/api/{user_id}/tasks", () -> tasks(handler).filter(Caller.mustMatchPathVariable("user_id")))
+			.build();
+	}
+
+	private static RouterFunction<ServerResponse> tasks(TaskHandler handler) {
+		return route().GET("", handler::list)
+			.POST("", handler::create)
+			.route(path(""), MethodNotAllowed.allowing(GET, POST))
+			.GET("/{id}", handler::get)
+			.PUT("/{id}", handler::replace)
+			.PATCH("/{id}", handler::patch)
+			.DELETE("/{id}", handler::delete)
+			.route(path("/{id}"), MethodNotAllowed.allowing(GET, PUT, PATCH, DELETE))
+			.PATCH("/{id}/complete", handler::complete)
+			.route(path("/{id}/complete"), MethodNotAllowed.allowing(PATCH))
+			.build();
+	}
+
+}

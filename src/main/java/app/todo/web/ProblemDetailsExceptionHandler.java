@@ -1,0 +1,99 @@
+package app.todo.web;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+
+/**
+ * The one place where failures become RFC 9457 problem details: errors raised by handlers, by
+ * Spring before a handler runs (unknown route, method, media type), and by the security chain.
+ * Whatever is unexpected is logged here and answered without any of its details.
+ */
+@Component
+@Order(-2) // ahead of Spring Boot's own error handler
+class ProblemDetailsExceptionHandler implements WebExceptionHandler {
+
+	private static final Log logger = LogFactory.getLog(ProblemDetailsExceptionHandler.class);
+
+	private final JsonMapper jsonMapper;
+
+	ProblemDetailsExceptionHandler(JsonMapper jsonMapper) {
+		this.jsonMapper = jsonMapper;
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
+		ServerHttpResponse response = exchange.getResponse();
+		if (response.isCommitted()) {
+			return Mono.error(ex);
+		}
+		ErrorResponse error = toErrorResponse(exchange, ex);
+		ProblemDetail problem = error.getBody();
+		if (problem.getInstance() == null) {
+			problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
+		}
+		response.setStatusCode(error.getStatusCode());
+		response.getHeaders().putAll(error.getHeaders());
+		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		DataBuffer body = response.bufferFactory().wrap(this.jsonMapper.writeValueAsBytes(toMap(problem)));
+		return response.writeWith(Mono.just(body));
+	}
+
+	private ErrorResponse toErrorResponse(ServerWebExchange exchange, Throwable ex) {
+		if (ex instanceof ErrorResponse errorResponse) {
+			return errorResponse;
+		}
+		if (ex instanceof DataBufferLimitException) {
+			return ErrorResponse.create(ex, HttpStatus.CONTENT_TOO_LARGE,
+					"The request body is larger than " + JsonBodies.MAX_SIZE.toKilobytes() + " KiB.");
+		}
+		if (ex instanceof DataAccessResourceFailureException || ex instanceof TransientDataAccessException
+				|| ex instanceof AuthenticationServiceException) {
+			logger.warn("Service unavailable for " + exchange.getRequest().getMethod() + " "
+					+ exchange.getRequest().getPath() + ": " + ex.getMessage());
+			return ErrorResponse.builder(ex, HttpStatus.SERVICE_UNAVAILABLE, "The service is briefly unavailable; retry shortly.")
+				.header(HttpHeaders.RETRY_AFTER, "1")
+				.build();
+		}
+		logger.error("Unexpected error for " + exchange.getRequest().getMethod() + " "
+				+ exchange.getRequest().getPath(), ex);
+		return ErrorResponse.create(ex, HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred.");
+	}
+
+	private static Map<String, Object> toMap(ProblemDetail problem) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", (problem.getType() != null) ? problem.getType().toString() : "about:blank");
+		body.put("title", problem.getTitle());
+		body.put("status", problem.getStatus());
+		if (problem.getDetail() != null) {
+			body.put("detail", problem.getDetail());
+		}
+		body.put("instance", String.valueOf(problem.getInstance()));
+		if (problem.getProperties() != null) {
+			body.putAll(problem.getProperties());
+		}
+		return body;
+	}
+
+}
