@@ -31,9 +31,9 @@ class DevelopmentTokensConfiguration {
 	private static final Log logger = LogFactory.getLog(DevelopmentTokensConfiguration.class);
 
 	@Bean
-	DevelopmentTokens developmentTokens() {
-		logger.warn("Development mode (embedded database, no token source): get a token with "
-				+ "curl -X POST 'http://localhost:<port>/dev/token?sub=alice'");
+	DevelopmentTokens developmentTokens(Environment environment) {
+		logger.warn("Development mode (embedded database, no token source): get a token with curl -X POST 'http://localhost:"
+				+ environment.getProperty("server.port", "8080") + "/dev/token?sub=alice'");
 		return new DevelopmentTokens();
 	}
 

@@ -51,7 +51,6 @@ class TaskHandler {
 					}
 					return rows;
 				})
-				.take(query.limit())
 				.map(PageRow::task);
 			return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).body(tasks, Task.class);
 		});
@@ -84,7 +83,7 @@ class TaskHandler {
 
 	/** With no body, flips {@code completed}; with {@code {"completed": true|false}}, sets it. */
 	Mono<ServerResponse> complete(ServerRequest request) {
-		if (request.headers().contentType().isPresent()) {
+		if (request.headers().contentType().isPresent() && request.headers().contentLength().orElse(-1) != 0) {
 			return update(request, JsonBodies.readObject(request, JSON).map(TaskChanges::completion));
 		}
 		long id = taskId(request);

@@ -98,21 +98,22 @@ class TaskRepository {
 	}
 
 	/**
-	 * One page of the caller's tasks, streamed. Each row also carries how many rows the page
-	 * query found (one more than the limit when another page follows) and where the page ends,
-	 * so that the {@code Link} header can be written before the first task, from a single
-	 * statement and a single snapshot.
+	 * One page of the caller's tasks, streamed. Each row also carries whether another page
+	 * follows and where this one ends, so that the {@code Link} header can be written before
+	 * the first task, from a single statement and a single snapshot.
 	 */
 	Flux<PageRow> findPage(String userId, TaskListQuery query) {
 		TaskSort sort = query.sort();
 		String where = "user_id = :userId" + query.status().condition
 				+ ((query.after() != null) ? " AND " + sort.after(":afterValue", ":afterId") : "");
+		// The window sees the one row past the page (the inner LIMIT) before the outer LIMIT drops it
 		String sql = """
 				SELECT t.*, count(*) OVER () AS page_rows,
 				  nth_value(t.%1$s, :limit) OVER page AS last_value, nth_value(t.id, :limit) OVER page AS last_id
 				FROM (SELECT %2$s FROM tasks WHERE %3$s ORDER BY %4$s LIMIT :fetch OFFSET :offset) t
 				WINDOW page AS (ORDER BY %5$s ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-				ORDER BY %5$s""".formatted(sort.field().name, COLUMNS, where, sort.orderBy(""), sort.orderBy("t."));
+				ORDER BY %5$s
+				LIMIT :limit""".formatted(sort.field().name, COLUMNS, where, sort.orderBy(""), sort.orderBy("t."));
 		GenericExecuteSpec spec = this.db.sql(sql)
 			.bind("userId", userId)
 			.bind("limit", query.limit())
