@@ -18,7 +18,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  */
 @TestConfiguration(proxyBeanMethods = false)
 @Conditional(TestcontainersConfiguration.DockerAvailable.class)
-class TestcontainersConfiguration {
+public class TestcontainersConfiguration {
 
 	@Bean
 	@ServiceConnection

@@ -1,0 +1,139 @@
+package app.todo.security;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import app.todo.InvalidConfigurationException;
+import app.todo.TestIdentityProvider;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Start-up checks of the token settings: an unusable one stops the application with a message
+ * that names the setting (and never a secret); a usable one gives the decoder.
+ */
+class JwtConfigurationTests {
+
+	private static final TestIdentityProvider identityProvider = TestIdentityProvider.get();
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withUserConfiguration(AuthPropertiesConfiguration.class, DevelopmentTokensConfiguration.class,
+				JwtConfiguration.class);
+
+	@Test
+	void startWhenSecretShorterThan32BytesThenFailsWithoutEchoingIt() {
+		String secret = "too-short-secret-31-bytes-abcde";
+		assertThat(secret.getBytes(StandardCharsets.UTF_8)).hasSize(31);
+		this.runner.withPropertyValues("todo.auth.secret=" + secret).run((context) -> {
+			InvalidConfigurationException failure = startupFailure(context);
+			assertThat(failure.getMessage()).contains("BETTER_AUTH_SECRET").contains("32").doesNotContain(secret);
+			assertThat(failure.getAction()).doesNotContain(secret);
+		});
+	}
+
+	@Test
+	void startWhenSecretIs32BytesInFewerCharactersThenDecoder() {
+		// 16 two-byte characters: 32 bytes, so accepted; the check counts bytes, not characters
+		String secret = "é".repeat(16);
+		this.runner.withPropertyValues("todo.auth.secret=" + secret)
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class));
+	}
+
+	@Test
+	void startWhenNoTokenSourceAndDatabaseConfiguredThenFails() {
+		this.runner.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo")
+			.run((context) -> assertThat(startupFailure(context).getMessage()).contains("No token source"));
+	}
+
+	@Test
+	void startWhenJwksUriWithoutUrlIssuerOrAudienceThenFails() {
+		this.runner
+			.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo",
+					"todo.auth.jwks-uri=https://auth.example.com/api/auth/jwks")
+			.run((context) -> assertThat(startupFailure(context).getMessage()).contains("JWT_ISSUER"));
+		this.runner
+			.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo",
+					"todo.auth.jwks-uri=https://auth.example.com/api/auth/jwks", "todo.auth.issuer=https://auth.example.com")
+			.run((context) -> assertThat(startupFailure(context).getMessage()).contains("JWT_AUDIENCE"));
+	}
+
+	@Test
+	void startWhenAuthUrlNotHttpThenFails() {
+		this.runner.withPropertyValues("todo.auth.url=ftp://x")
+			.run((context) -> assertThat(startupFailure(context).getMessage()).contains("BETTER_AUTH_URL"));
+	}
+
+	@Test
+	void startWhenClockSkewOver60SecondsThenFails() {
+		this.runner.withPropertyValues("todo.auth.secret=" + TestIdentityProvider.SECRET, "todo.auth.clock-skew=61s")
+			.run((context) -> assertThat(startupFailure(context).getMessage()).contains("clock-skew"));
+	}
+
+	@Test
+	void startWhenSecretOf32BytesOrMoreThenDecoderAcceptsItsTokens() {
+		this.runner
+			.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo",
+					"todo.auth.secret=" + TestIdentityProvider.SECRET)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class)
+					.doesNotHaveBean(DevelopmentTokens.class);
+				Jwt jwt = context.getBean(ReactiveJwtDecoder.class)
+					.decode(identityProvider.hs256("alice"))
+					.block(Duration.ofSeconds(10));
+				assertThat(jwt.getSubject()).isEqualTo("alice");
+			});
+	}
+
+	@Test
+	void startWhenSecretExactly32BytesThenDecoder() {
+		this.runner.withPropertyValues("todo.auth.secret=" + "s".repeat(32))
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class));
+	}
+
+	@Test
+	void startWhenAuthUrlThenDecoderAcceptsItsJwksTokens() {
+		this.runner
+			.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo",
+					"todo.auth.url=" + identityProvider.baseUrl())
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class);
+				Jwt jwt = context.getBean(ReactiveJwtDecoder.class)
+					.decode(identityProvider.eddsa("bob"))
+					.block(Duration.ofSeconds(10));
+				assertThat(jwt.getSubject()).isEqualTo("bob");
+			});
+	}
+
+	@Test
+	void startWhenNothingConfiguredThenDevelopmentMode() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(ReactiveJwtDecoder.class)
+			.hasSingleBean(DevelopmentTokens.class));
+	}
+
+	private static InvalidConfigurationException startupFailure(AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		Throwable root = context.getStartupFailure();
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		assertThat(root).isInstanceOf(InvalidConfigurationException.class);
+		return (InvalidConfigurationException) root;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(AuthProperties.class)
+	static class AuthPropertiesConfiguration {
+
+	}
+
+}
