@@ -2,6 +2,7 @@ package app.todo.task;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -9,17 +10,13 @@ import reactor.core.publisher.Mono;
 import app.todo.security.Caller;
 import app.todo.task.TaskListQuery.Position;
 import app.todo.task.TaskRepository.PageRow;
-import app.todo.web.JsonBodies;
+import app.todo.web.JsonBodyReader;
 
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.web.reactive.function.BodyExtractors;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
@@ -35,8 +32,11 @@ class TaskHandler {
 
 	private final TaskRepository repository;
 
-	TaskHandler(TaskRepository repository) {
+	private final JsonBodyReader bodies;
+
+	TaskHandler(TaskRepository repository, JsonBodyReader bodies) {
 		this.repository = repository;
+		this.bodies = bodies;
 	}
 
 	Mono<ServerResponse> list(ServerRequest request) {
@@ -66,7 +66,7 @@ class TaskHandler {
 
 	Mono<ServerResponse> create(ServerRequest request) {
 		return Caller.of(request)
-			.zipWith(JsonBodies.readObject(request, JSON).map(TaskChanges::allMembers))
+			.zipWith(this.bodies.readObject(request, JSON).map(TaskChanges::allMembers))
 			.flatMap((callerAndTask) -> this.repository.insert(callerAndTask.getT1(), callerAndTask.getT2()))
 			.flatMap((task) -> ServerResponse.created(URI.create(request.path() + "/" + task.id()))
 				.contentType(MediaType.APPLICATION_JSON)
@@ -74,22 +74,24 @@ class TaskHandler {
 	}
 
 	Mono<ServerResponse> replace(ServerRequest request) {
-		return update(request, JsonBodies.readObject(request, JSON).map(TaskChanges::allMembers));
+		return update(request, this.bodies.readObject(request, JSON).map(TaskChanges::allMembers));
 	}
 
 	Mono<ServerResponse> patch(ServerRequest request) {
-		return update(request, JsonBodies.readObject(request, MERGE_PATCH).map(TaskChanges::mergePatch));
+		return update(request, this.bodies.readObject(request, MERGE_PATCH).map(TaskChanges::mergePatch));
 	}
 
 	/** With no body, flips {@code completed}; with {@code {"completed": true|false}}, sets it. */
 	Mono<ServerResponse> complete(ServerRequest request) {
-		if (request.headers().contentType().isPresent() && request.headers().contentLength().orElse(-1) != 0) {
-			return update(request, JsonBodies.readObject(request, JSON).map(TaskChanges::completion));
-		}
 		long id = taskId(request);
-		return hasBody(request).flatMap((hasBody) -> hasBody
-				? Mono.error(new UnsupportedMediaTypeStatusException(null, JSON, request.method()))
-				: Caller.of(request).flatMap((caller) -> this.repository.toggleCompleted(caller.id(), id)))
+		return Caller.of(request)
+			.zipWith(this.bodies.readOptionalObject(request, JSON).map(Optional::of).defaultIfEmpty(Optional.empty()))
+			.flatMap((callerAndBody) -> {
+				String userId = callerAndBody.getT1().id();
+				return callerAndBody.getT2()
+					.map((body) -> this.repository.update(userId, id, TaskChanges.completion(body)))
+					.orElseGet(() -> this.repository.toggleCompleted(userId, id));
+			})
 			.switchIfEmpty(Mono.error(TaskNotFoundException::new))
 			.flatMap(TaskHandler::ok);
 	}
@@ -131,16 +133,6 @@ class TaskHandler {
 			}
 		}
 		throw new TaskNotFoundException();
-	}
-
-	private static Mono<Boolean> hasBody(ServerRequest request) {
-		return request.body(BodyExtractors.toDataBuffers())
-			.map((buffer) -> {
-				int bytes = buffer.readableByteCount();
-				DataBufferUtils.release(buffer);
-				return bytes;
-			})
-			.any((bytes) -> bytes > 0);
 	}
 
 	private static String nextLink(ServerRequest request, Caller caller, TaskListQuery query, Position next) {

@@ -53,6 +53,10 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 		if (problem.getInstance() == null) {
 			problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
 		}
+		if (problem.getDetail() == null) {
+			problem.setDetail((problem.getStatus() == HttpStatus.NOT_FOUND.value()) ? "Nothing is found at this path."
+					: problem.getTitle() + ".");
+		}
 		response.setStatusCode(error.getStatusCode());
 		response.getHeaders().putAll(error.getHeaders());
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
@@ -66,7 +70,7 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 		}
 		if (ex instanceof DataBufferLimitException) {
 			return ErrorResponse.create(ex, HttpStatus.CONTENT_TOO_LARGE,
-					"The request body is larger than " + JsonBodies.MAX_SIZE.toKilobytes() + " KiB.");
+					"The request body is larger than " + JsonBodyReader.MAX_SIZE.toKilobytes() + " KiB.");
 		}
 		if (ex instanceof DataAccessResourceFailureException || ex instanceof TransientDataAccessException
 				|| ex instanceof AuthenticationServiceException) {
