@@ -253,6 +253,19 @@ class TaskApiTests extends ApiTestSupport {
 	}
 
 	@Test
+	void listIsStreamedNotBuffered() {
+		WebTestClient client = as(newUser());
+		for (int i = 0; i < 3; i++) {
+			create(client, "{\"title\": \"t" + i + "\"}");
+		}
+		// A buffered body would carry a Content-Length; a streamed one goes out in chunks
+		client.get().uri("/api/tasks?limit=200").exchange().expectStatus().isOk()
+			.expectHeader().doesNotExist(HttpHeaders.CONTENT_LENGTH)
+			.expectHeader().valueEquals(HttpHeaders.TRANSFER_ENCODING, "chunked")
+			.expectBody().jsonPath("$.length()").isEqualTo(3);
+	}
+
+	@Test
 	void lastPageHasNoNextLinkAndEmptyListIsAnEmptyArray() {
 		WebTestClient client = as(newUser());
 		client.get().uri("/api/tasks").exchange().expectStatus().isOk()
