@@ -33,6 +33,17 @@ public abstract class ApiTestSupport {
 		registry.add("todo.auth.url", identityProvider::baseUrl);
 	}
 
+	/** The two forms of every task route: {@code /api/tasks} and {@code /api/{user_id}/tasks}. */
+	protected enum PathForm {
+
+		PLAIN, USER;
+
+		public String tasks(String user) {
+			return (this == PLAIN) ? "/api/tasks" : "/api/" + user + "/tasks";
+		}
+
+	}
+
 	/** A user no other test knows, so that tests sharing the database stay independent. */
 	protected static String newUser() {
 		return "user-" + UUID.randomUUID();

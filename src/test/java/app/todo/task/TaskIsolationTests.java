@@ -34,17 +34,6 @@ class TaskIsolationTests extends ApiTestSupport {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	/** The two forms of every task route; the user in the path is always the caller. */
-	enum PathForm {
-
-		PLAIN, USER;
-
-		String tasks(String caller) {
-			return (this == PLAIN) ? "/api/tasks" : "/api/" + caller + "/tasks";
-		}
-
-	}
-
 	/** Every route on one task, with a body that would succeed on one's own task. */
 	enum Call {
 

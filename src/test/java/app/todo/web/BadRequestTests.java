@@ -58,17 +58,6 @@ class BadRequestTests extends ApiTestSupport {
 			{"title": "Original", "description": "As created", "priority": "high",
 			 "due_date": "2026-12-01T17:00:00Z", "tags": ["home"]}""";
 
-	/** The two forms of every task route. */
-	enum PathForm {
-
-		PLAIN, USER;
-
-		String tasks(String user) {
-			return (this == PLAIN) ? "/api/tasks" : "/api/" + user + "/tasks";
-		}
-
-	}
-
 	/** Every task route, with a body that would succeed where it takes one. */
 	enum Call {
 
