@@ -1,6 +1,7 @@
 package app.todo.security;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,7 +138,7 @@ class JwtConfiguration {
 				return uri;
 			}
 		}
-		catch (java.net.URISyntaxException ex) {
+		catch (URISyntaxException ex) {
 			// reported below
 		}
 		throw new InvalidConfigurationException(variable + " is not an absolute http(s) URL.",

@@ -62,10 +62,6 @@ final class RemoteJwkSet {
 		this.keys.set(fetch());
 	}
 
-	URI uri() {
-		return this.uri;
-	}
-
 	Mono<List<JWSVerifier>> verifiersFor(JWSHeader header) {
 		JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
 		if (matcher == null) {

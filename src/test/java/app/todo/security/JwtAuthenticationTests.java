@@ -162,6 +162,19 @@ class JwtAuthenticationTests extends ApiTestSupport {
 	}
 
 	@Test
+	void getWhenManyTokensNameUnknownKeysThenTheJwkSetIsRefetchedAtMostOnce() throws JOSEException {
+		assertAccepted(identityProvider.eddsa(newUser()));
+		int before = identityProvider.jwksRequests();
+		for (int i = 0; i < 20; i++) {
+			OctetKeyPair stranger = new OctetKeyPairGenerator(Curve.Ed25519).keyID("flood-" + i).generate();
+			assertRejected(TestIdentityProvider.sign(new Ed25519Signer(stranger), JWSAlgorithm.EdDSA, "flood-" + i,
+					identityProvider.claims(newUser()).build()));
+		}
+		assertThat(identityProvider.jwksRequests() - before).isLessThanOrEqualTo(1);
+		assertAccepted(identityProvider.eddsa(newUser()));
+	}
+
+	@Test
 	void getWhenHeaderEmbedsTheSignersOwnJwkThenUnauthorized() throws JOSEException {
 		// A token may not bring its own key: only the published JWK set counts
 		OctetKeyPair stranger = new OctetKeyPairGenerator(Curve.Ed25519).keyID("ed25519-1").generate();
