@@ -10,6 +10,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import static org.springframework.http.HttpMethod.DELETE;
 import static org.springframework.http.HttpMethod.GET;
+import static org.springframework.http.HttpMethod.HEAD;
 import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
@@ -32,13 +33,15 @@ class TaskRouter {
 
 	private static RouterFunction<ServerResponse> tasks(TaskHandler handler) {
 		return route().GET("", handler::list)
+			.HEAD("", handler::list)
 			.POST("", handler::create)
-			.route(path(""), MethodNotAllowed.allowing(GET, POST))
+			.route(path(""), MethodNotAllowed.allowing(GET, HEAD, POST))
 			.GET("/{id}", handler::get)
+			.HEAD("/{id}", handler::get)
 			.PUT("/{id}", handler::replace)
 			.PATCH("/{id}", handler::patch)
 			.DELETE("/{id}", handler::delete)
-			.route(path("/{id}"), MethodNotAllowed.allowing(GET, PUT, PATCH, DELETE))
+			.route(path("/{id}"), MethodNotAllowed.allowing(GET, HEAD, PUT, PATCH, DELETE))
 			.PATCH("/{id}/complete", handler::complete)
 			.route(path("/{id}/complete"), MethodNotAllowed.allowing(PATCH))
 			.build();

@@ -253,6 +253,17 @@ class TaskApiTests extends ApiTestSupport {
 	}
 
 	@Test
+	void headAnswersLikeGetWithoutABody() {
+		WebTestClient client = as(newUser());
+		long id = create(client, "{\"title\": \"Peek\"}");
+		client.head().uri("/api/tasks/{id}", id).exchange().expectStatus().isOk()
+			.expectHeader().contentType(MediaType.APPLICATION_JSON)
+			.expectBody().isEmpty();
+		client.head().uri("/api/tasks").exchange().expectStatus().isOk().expectBody().isEmpty();
+		client.head().uri("/api/tasks/{id}", id + 1_000_000).exchange().expectStatus().isNotFound();
+	}
+
+	@Test
 	void listIsStreamedNotBuffered() {
 		WebTestClient client = as(newUser());
 		for (int i = 0; i < 3; i++) {

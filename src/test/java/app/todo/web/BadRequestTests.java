@@ -623,11 +623,11 @@ class BadRequestTests extends ApiTestSupport {
 	static Stream<Arguments> methodsNotAllowed() {
 		List<Arguments> arguments = new ArrayList<>();
 		for (PathForm form : PathForm.values()) {
-			arguments.add(arguments(form, HttpMethod.DELETE, "", Set.of(HttpMethod.GET, HttpMethod.POST)));
-			arguments.add(arguments(form, HttpMethod.PUT, "", Set.of(HttpMethod.GET, HttpMethod.POST)));
-			arguments.add(arguments(form, HttpMethod.PATCH, "", Set.of(HttpMethod.GET, HttpMethod.POST)));
+			arguments.add(arguments(form, HttpMethod.DELETE, "", Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST)));
+			arguments.add(arguments(form, HttpMethod.PUT, "", Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST)));
+			arguments.add(arguments(form, HttpMethod.PATCH, "", Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST)));
 			arguments.add(arguments(form, HttpMethod.POST, "/1",
-					Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)));
+					Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)));
 			arguments.add(arguments(form, HttpMethod.GET, "/1/complete", Set.of(HttpMethod.PATCH)));
 			arguments.add(arguments(form, HttpMethod.DELETE, "/1/complete", Set.of(HttpMethod.PATCH)));
 			arguments.add(arguments(form, HttpMethod.POST, "/1/complete", Set.of(HttpMethod.PATCH)));
@@ -654,7 +654,7 @@ class BadRequestTests extends ApiTestSupport {
 		EntityExchangeResult<byte[]> result = expectProblemResult(
 				as(newUser()).method(HttpMethod.valueOf(method)).uri(uri).exchange(), HttpStatus.METHOD_NOT_ALLOWED, uri);
 		assertThat(result.getResponseHeaders().getAllow())
-			.isEqualTo(Set.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE));
+			.isEqualTo(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE));
 	}
 
 	// Support
