@@ -1,6 +1,5 @@
 package app.todo.web;
 
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -50,9 +49,6 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 		}
 		ErrorResponse error = toErrorResponse(exchange, ex);
 		ProblemDetail problem = error.getBody();
-		if (problem.getInstance() == null) {
-			problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
-		}
 		if (problem.getDetail() == null) {
 			problem.setDetail((problem.getStatus() == HttpStatus.NOT_FOUND.value()) ? "Nothing is found at this path."
 					: problem.getTitle() + ".");
@@ -60,7 +56,10 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 		response.setStatusCode(error.getStatusCode());
 		response.getHeaders().putAll(error.getHeaders());
 		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-		DataBuffer body = response.bufferFactory().wrap(this.jsonMapper.writeValueAsBytes(toMap(problem)));
+		// The raw path, not a URI: a path Netty let through need not parse as one
+		String instance = (problem.getInstance() != null) ? problem.getInstance().toString()
+				: exchange.getRequest().getPath().value();
+		DataBuffer body = response.bufferFactory().wrap(this.jsonMapper.writeValueAsBytes(toMap(problem, instance)));
 		return response.writeWith(Mono.just(body));
 	}
 
@@ -85,7 +84,7 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 		return ErrorResponse.create(ex, HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred.");
 	}
 
-	private static Map<String, Object> toMap(ProblemDetail problem) {
+	private static Map<String, Object> toMap(ProblemDetail problem, String instance) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", (problem.getType() != null) ? problem.getType().toString() : "about:blank");
 		body.put("title", problem.getTitle());
@@ -93,7 +92,7 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 		if (problem.getDetail() != null) {
 			body.put("detail", problem.getDetail());
 		}
-		body.put("instance", String.valueOf(problem.getInstance()));
+		body.put("instance", instance);
 		if (problem.getProperties() != null) {
 			body.putAll(problem.getProperties());
 		}
