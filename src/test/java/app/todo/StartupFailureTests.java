@@ -1,0 +1,45 @@
+package app.todo;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * A deployment with a bad setting stops with a short report that names the setting, not a
+ * stack trace, and never prints the secret it was given.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupFailureTests {
+
+	private static final String PASSWORD = "s3cret-Pa55word";
+
+	@Test
+	void startWhenDatabaseUrlHasAnUnknownParameterThenOneClearReport(CapturedOutput output) {
+		assertStartFails("--todo.database.url=postgresql://todo:" + PASSWORD + "@127.0.0.1:5432/todo?ssl=true");
+		assertThat(output).contains("APPLICATION FAILED TO START", "DATABASE_URL has the unsupported parameter 'ssl'")
+			.doesNotContain(PASSWORD)
+			.doesNotContain("\tat ");
+	}
+
+	@Test
+	void startWhenDatabaseIsUnreachableThenOneClearReport(CapturedOutput output) {
+		// Port 1 on loopback refuses at once
+		assertStartFails("--todo.database.url=postgresql://todo:" + PASSWORD + "@127.0.0.1:1/todo");
+		assertThat(output).contains("APPLICATION FAILED TO START", "The database could not be reached")
+			.doesNotContain(PASSWORD)
+			.doesNotContain("\tat ");
+	}
+
+	private static void assertStartFails(String databaseUrl) {
+		assertThatException().isThrownBy(() -> SpringApplication.run(TodoApplication.class, databaseUrl,
+				"--todo.auth.secret=" + TestIdentityProvider.SECRET, "--server.port=0",
+				"--spring.main.register-shutdown-hook=false"));
+	}
+
+}
