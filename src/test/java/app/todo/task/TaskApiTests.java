@@ -3,8 +3,12 @@ package app.todo.task;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import app.todo.ApiTestSupport;
 
@@ -167,31 +171,58 @@ class TaskApiTests extends ApiTestSupport {
 		client.delete().uri("/api/tasks/{id}", id).exchange().expectStatus().isNotFound();
 	}
 
-	@Test
-	void everyRouteWorksUnderTheUserPathToo() {
+	/** The kinds of token the API trusts: the shared secret and each key type of the JWKS. */
+	enum TokenKind {
+
+		HS256, EDDSA, ES256, RS256;
+
+		String sign(String user) {
+			return switch (this) {
+				case HS256 -> identityProvider.hs256(user);
+				case EDDSA -> identityProvider.eddsa(user);
+				case ES256 -> identityProvider.es256(user);
+				case RS256 -> identityProvider.rs256(user);
+			};
+		}
+
+	}
+
+	static Stream<Arguments> pathFormsAndTokenKinds() {
+		return Stream.of(PathForm.values())
+			.flatMap((form) -> Stream.of(TokenKind.values()).map((kind) -> Arguments.of(form, kind)));
+	}
+
+	@ParameterizedTest(name = "{0} path, {1} token")
+	@MethodSource("pathFormsAndTokenKinds")
+	void everyRouteWorksInBothPathFormsWithEveryKindOfToken(PathForm form, TokenKind kind) {
 		String user = newUser();
-		WebTestClient client = as(user);
+		String tasks = form.tasks(user);
+		WebTestClient client = this.client.mutate()
+			.defaultHeaders((headers) -> headers.setBearerAuth(kind.sign(user)))
+			.build();
 		String location = client.post()
-			.uri("/api/{user}/tasks", user)
+			.uri(tasks)
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"title\": \"Via user path\"}")
+			.bodyValue("{\"title\": \"Walk every route\"}")
 			.exchange()
 			.expectStatus().isCreated()
-			.returnResult(Void.class)
+			.expectBody().jsonPath("$.user_id").isEqualTo(user)
+			.returnResult()
 			.getResponseHeaders()
 			.getFirst(HttpHeaders.LOCATION);
-		assertThat(location).startsWith("/api/" + user + "/tasks/");
-		long id = Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
-		client.get().uri("/api/{user}/tasks", user).exchange().expectStatus().isOk().expectBody().jsonPath("$.length()").isEqualTo(1);
-		client.get().uri("/api/{user}/tasks/{id}", user, id).exchange().expectStatus().isOk();
-		client.put().uri("/api/{user}/tasks/{id}", user, id).contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"title\": \"Replaced\"}").exchange().expectStatus().isOk();
-		client.patch().uri("/api/{user}/tasks/{id}", user, id).contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"priority\": \"low\"}").exchange().expectStatus().isOk();
-		client.patch().uri("/api/{user}/tasks/{id}/complete", user, id).exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.completed").isEqualTo(true);
-		client.delete().uri("/api/{user}/tasks/{id}", user, id).exchange().expectStatus().isNoContent();
-		client.get().uri("/api/tasks/{id}", id).exchange().expectStatus().isNotFound();
+		assertThat(location).startsWith(tasks + "/");
+		client.get().uri(tasks).exchange().expectStatus().isOk().expectBody().jsonPath("$.length()").isEqualTo(1);
+		client.get().uri(location).exchange().expectStatus().isOk();
+		client.put().uri(location).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Replaced\"}").exchange().expectStatus().isOk()
+			.expectBody().jsonPath("$.title").isEqualTo("Replaced");
+		client.patch().uri(location).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"priority\": \"low\"}").exchange().expectStatus().isOk()
+			.expectBody().jsonPath("$.priority").isEqualTo("low");
+		client.patch().uri(location + "/complete").exchange().expectStatus().isOk()
+			.expectBody().jsonPath("$.completed").isEqualTo(true).jsonPath("$.version").isEqualTo(4);
+		client.delete().uri(location).exchange().expectStatus().isNoContent();
+		client.get().uri(location).exchange().expectStatus().isNotFound();
 	}
 
 	@Test
