@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 import app.todo.security.Caller;
 import app.todo.task.TaskListQuery.Position;
@@ -83,17 +84,12 @@ class TaskHandler {
 
 	/** With no body, flips {@code completed}; with {@code {"completed": true|false}}, sets it. */
 	Mono<ServerResponse> complete(ServerRequest request) {
-		long id = taskId(request);
-		return Caller.of(request)
-			.zipWith(this.bodies.readOptionalObject(request, JSON).map(Optional::of).defaultIfEmpty(Optional.empty()))
-			.flatMap((callerAndBody) -> {
-				String userId = callerAndBody.getT1().id();
-				return callerAndBody.getT2()
-					.map((body) -> this.repository.update(userId, id, TaskChanges.completion(body)))
-					.orElseGet(() -> this.repository.toggleCompleted(userId, id));
-			})
-			.switchIfEmpty(Mono.error(TaskNotFoundException::new))
-			.flatMap(TaskHandler::ok);
+		Mono<Optional<JsonNode>> body = this.bodies.readOptionalObject(request, JSON)
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty());
+		return write(request, body, (userId, id, completion) -> completion
+			.map((json) -> this.repository.update(userId, id, TaskChanges.completion(json)))
+			.orElseGet(() -> this.repository.toggleCompleted(userId, id)));
 	}
 
 	Mono<ServerResponse> delete(ServerRequest request) {
@@ -104,17 +100,24 @@ class TaskHandler {
 	}
 
 	private Mono<ServerResponse> update(ServerRequest request, Mono<TaskChanges> body) {
+		return write(request, body, (userId, id, changes) -> changes.isEmpty() ? this.repository.find(userId, id)
+				: this.repository.update(userId, id, changes));
+	}
+
+	/** Reads the body, then writes the caller's task with it; a task that is not theirs is a 404. */
+	private <T> Mono<ServerResponse> write(ServerRequest request, Mono<T> body, TaskWrite<T> write) {
 		long id = taskId(request);
 		return Caller.of(request)
 			.zipWith(body)
-			.flatMap((callerAndChanges) -> {
-				String userId = callerAndChanges.getT1().id();
-				TaskChanges changes = callerAndChanges.getT2();
-				return changes.isEmpty() ? this.repository.find(userId, id)
-						: this.repository.update(userId, id, changes);
-			})
+			.flatMap((callerAndBody) -> write.apply(callerAndBody.getT1().id(), id, callerAndBody.getT2()))
 			.switchIfEmpty(Mono.error(TaskNotFoundException::new))
 			.flatMap(TaskHandler::ok);
+	}
+
+	private interface TaskWrite<T> {
+
+		Mono<Task> apply(String userId, long id, T body);
+
 	}
 
 	private static Mono<ServerResponse> ok(Task task) {
