@@ -1,0 +1,140 @@
+package app.todo.load;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Simulation;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
+import static io.gatling.javaapi.core.CoreDsl.details;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.global;
+import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
+import static io.gatling.javaapi.core.CoreDsl.repeat;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+import static io.gatling.javaapi.http.HttpDsl.header;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+/**
+ * What a single-page app does with the API, one virtual user per signed-in person: it creates a few
+ * tasks, lists them, toggles one, edits one, deletes one and lists again. Every virtual user has its
+ * own token (HS256, signed with the secret the API trusts) and so its own tasks.
+ * <p>
+ * System properties: {@code baseUrl} (default {@code http://127.0.0.1:8080}), {@code secret} (the
+ * API's {@code BETTER_AUTH_SECRET}, required), {@code model} ({@code closed}: a constant number of
+ * concurrent users, the default; {@code open}: a ramp of arrivals per second), {@code users}
+ * (concurrent users, default 1000), {@code rate} (arrivals per second at the end of the open
+ * ramp, default 200), {@code duration} (seconds, default 60), and the targets {@code p95},
+ * {@code p99} (milliseconds) and {@code maxErrorPercent} that fail the run when missed.
+ */
+public class SpaMixSimulation extends Simulation {
+
+	private static final String BASE_URL = System.getProperty("baseUrl", "http://127.0.0.1:8080");
+
+	private static final String MODEL = System.getProperty("model", "closed");
+
+	private static final int USERS = Integer.getInteger("users", 1000);
+
+	private static final int RATE = Integer.getInteger("rate", 200);
+
+	private static final Duration DURATION = Duration.ofSeconds(Integer.getInteger("duration", 60));
+
+	private static final int P95 = Integer.getInteger("p95", 50);
+
+	private static final int P99 = Integer.getInteger("p99", 100);
+
+	private static final double MAX_ERROR_PERCENT = Double.parseDouble(System.getProperty("maxErrorPercent", "0"));
+
+	private final MACSigner signer = signer(System.getProperty("secret", System.getenv("BETTER_AUTH_SECRET")));
+
+	private final Iterator<Map<String, Object>> people = Stream
+		.generate(() -> Map.<String, Object>of("token", token("load-" + UUID.randomUUID())))
+		.iterator();
+
+	private final HttpProtocolBuilder protocol = http.baseUrl(BASE_URL)
+		.acceptHeader("application/json")
+		.contentTypeHeader("application/json");
+
+	private final ChainBuilder createThree = repeat(3, "n").on(exec(http("create")
+		.post("/api/tasks")
+		.header("Authorization", "Bearer #{token}")
+		.body(StringBody("""
+				{"title": "Task #{n} of a load test", "description": "Written by Gatling, about as long as a real one",
+				 "priority": "high", "due_date": "2026-12-24", "tags": ["load", "test"]}"""))
+		.check(status().is(201), jsonPath("$.id").saveAs("id"))));
+
+	private final ScenarioBuilder spa = scenario("SPA user").feed(this.people)
+		.exec(this.createThree)
+		.exec(http("list").get("/api/tasks").header("Authorization", "Bearer #{token}").check(status().is(200)))
+		.exec(http("toggle").patch("/api/tasks/#{id}/complete")
+			.header("Authorization", "Bearer #{token}")
+			.check(status().is(200), jsonPath("$.completed").is("true")))
+		.exec(http("edit").patch("/api/tasks/#{id}")
+			.header("Authorization", "Bearer #{token}")
+			.header("Content-Type", "application/merge-patch+json")
+			.body(StringBody("{\"title\": \"Edited by Gatling\", \"priority\": \"low\"}"))
+			.check(status().is(200)))
+		.exec(http("delete").delete("/api/tasks/#{id}")
+			.header("Authorization", "Bearer #{token}")
+			.check(status().is(204)))
+		.exec(http("list pending").get("/api/tasks?status=pending&sort=due_date")
+			.header("Authorization", "Bearer #{token}")
+			.check(status().is(200), header("Content-Type").is("application/json")));
+
+	{
+		PopulationBuilder population = "open".equals(MODEL)
+				? this.spa.injectOpen(rampUsersPerSec(1).to(RATE).during(DURATION))
+				: this.spa.injectClosed(constantConcurrentUsers(USERS).during(DURATION));
+		setUp(population).protocols(this.protocol)
+			.assertions(global().failedRequests().percent().lte(MAX_ERROR_PERCENT),
+					global().responseTime().percentile(95).lt(P95), global().responseTime().percentile(99).lt(P99),
+					details("list").responseTime().percentile(99).lt(P99));
+	}
+
+	private String token(String subject) {
+		Instant now = Instant.now();
+		JWTClaimsSet claims = new JWTClaimsSet.Builder().subject(subject)
+			.issueTime(Date.from(now))
+			.expirationTime(Date.from(now.plus(Duration.ofHours(1))))
+			.build();
+		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+		try {
+			jwt.sign(this.signer);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return jwt.serialize();
+	}
+
+	private static MACSigner signer(String secret) {
+		if (secret == null || secret.isBlank()) {
+			throw new IllegalArgumentException("Set -Dsecret (or BETTER_AUTH_SECRET) to the secret the API trusts");
+		}
+		try {
+			return new MACSigner(secret);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalArgumentException("The secret must be at least 32 bytes", ex);
+		}
+	}
+
+}
