@@ -3,6 +3,8 @@
 #
 #   src/ops/bench/benchmark.sh            # REPEATS=3 DURATION=10 by default
 #   REPEATS=5 DURATION=20 src/ops/bench/benchmark.sh
+#   QUICK=1 BENCH_ENV='DATABASE_POOL_SIZE=10' BENCH_JAVA_OPTS='-XX:+UseSerialGC' src/ops/bench/benchmark.sh
+#                                          # a tuning candidate: only the 64-connection rows
 #
 # Starts a throw-away PostgreSQL (Debian's) and the API's jar on 127.0.0.1, loads users and tasks
 # with SQL, then measures with wrk and pgbench, repeating every measurement and keeping medians,
@@ -64,8 +66,8 @@ PSQL=(psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U todo)
 "${PSQL[@]}" -d postgres -c 'CREATE DATABASE todo' -c 'CREATE DATABASE pgbench'
 
 log "API ($("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP) on 127.0.0.1:$API_PORT"
-DATABASE_URL="postgresql://todo@127.0.0.1:$PG_PORT/todo" BETTER_AUTH_SECRET=$SECRET PORT=$API_PORT \
-	RATE_LIMIT_ENABLED=false "$JAVA" -Xmx"$HEAP" -Xlog:gc:file="$OUT/gc.log" ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$OUT/api.log" 2>&1 &
+env DATABASE_URL="postgresql://todo@127.0.0.1:$PG_PORT/todo" BETTER_AUTH_SECRET="$SECRET" PORT=$API_PORT \
+	RATE_LIMIT_ENABLED=false ${BENCH_ENV:-} "$JAVA" -Xmx"$HEAP" -Xlog:gc:file="$OUT/gc.log" ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$OUT/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 120); do
 	curl -sf "http://127.0.0.1:$API_PORT/actuator/health/readiness" >/dev/null && break
@@ -182,28 +184,33 @@ for i in $(seq 1 "$REPEATS"); do
 	printf '  %-28s run %d: %s tps\n' "pgbench 64" "$i" "$tps" >&2
 done
 
-log "API at 64 and 1,000 connections"
-for c in 64 1000; do
+CONNECTIONS="64 1000"
+[ -n "${QUICK:-}" ] && CONNECTIONS=64
+log "API at $CONNECTIONS connections"
+for c in $CONNECTIONS; do
 	measure "GET /api/tasks/{id} $c" byid $c
 	measure "GET /api/tasks $c" list $c
 	measure "POST /api/tasks $c" create $c "$WORK/writers.txt"
 done
 
-log "Scaling of GET /api/tasks/{id}"
-for c in 1 16 256; do measure "GET /api/tasks/{id} $c" byid $c; done
+if [ -z "${QUICK:-}" ]; then
+	log "Scaling of GET /api/tasks/{id}"
+	for c in 1 16 256; do measure "GET /api/tasks/{id} $c" byid $c; done
 
-log "List latency against the user's and the table's size"
-for who in ten thousand big; do
-	echo "${who}-1 0" | tokens >"$WORK/$who.txt"
-	measure "list of $who" list 4 "$WORK/$who.txt"
-done
-log "Growing the table to 1,000,000 rows"
-rows=$("${PSQL[@]}" -d todo -At -c 'SELECT count(*) FROM tasks')
-fill=$(( (1000000 - rows) / 1000 ))
-[ "$fill" -gt 0 ] && insert_tasks filler- 1000 "$fill"
-"${PSQL[@]}" -d todo -c 'VACUUM ANALYZE'
-measure "list of ten, 1M rows" list 4 "$WORK/ten.txt"
-TABLE_ROWS=$("${PSQL[@]}" -d todo -At -c 'SELECT count(*) FROM tasks')
+	log "List latency against the user's and the table's size"
+	BASE_ROWS=$("${PSQL[@]}" -d todo -At -c 'SELECT count(*) FROM tasks')
+	for who in ten thousand big; do
+		echo "${who}-1 0" | tokens >"$WORK/$who.txt"
+		measure "list of $who" list 4 "$WORK/$who.txt"
+	done
+	log "Growing the table to 1,000,000 rows"
+	rows=$("${PSQL[@]}" -d todo -At -c 'SELECT count(*) FROM tasks')
+	fill=$(( (1000000 - rows) / 1000 ))
+	[ "$fill" -gt 0 ] && insert_tasks filler- 1000 "$fill"
+	"${PSQL[@]}" -d todo -c 'VACUUM ANALYZE'
+	measure "list of ten, 1M rows" list 4 "$WORK/ten.txt"
+	TABLE_ROWS=$("${PSQL[@]}" -d todo -At -c 'SELECT count(*) FROM tasks')
+fi
 
 RSS_PEAK=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$API_PID/status")
 # The heap's high-water mark, from the GC log's "before->after(size)" figures
@@ -224,33 +231,35 @@ PG_TPS=$(med "pgbench 64" 2)
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
 	printf '| pgbench -S -M prepared | 64 | %.0f | | | | | 1.00 |\n' "$PG_TPS"
 	for label in "GET /api/tasks/{id}" "GET /api/tasks" "POST /api/tasks"; do
-		for c in 64 1000; do
+		for c in $CONNECTIONS; do
 			printf '| %s | %s | %.0f | %s | %s | %s | %s | %.2f |\n' "$label" "$c" "$(med "$label $c" 2)" \
 				"$(med "$label $c" 3)" "$(med "$label $c" 4)" "$(errors "$label $c")" "$(med "$label $c" 6)" \
 				"$(awk -v a="$(med "$label $c" 2)" -v b="$PG_TPS" 'BEGIN {print a / b}')"
 		done
 	done
-	echo
-	echo "Scaling, \`GET /api/tasks/{id}\`:"
-	echo
-	echo "| connections | requests/s | p50 ms | p99 ms | errors |"
-	echo "|---:|---:|---:|---:|---:|"
-	for c in 1 16 64 256 1000; do
-		printf '| %s | %.0f | %s | %s | %s |\n' "$c" "$(med "GET /api/tasks/{id} $c" 2)" \
-			"$(med "GET /api/tasks/{id} $c" 3)" "$(med "GET /api/tasks/{id} $c" 4)" "$(errors "GET /api/tasks/{id} $c")"
-	done
-	echo
-	echo "List latency (first page of 50, 4 connections) against the size of the user's list and of the table:"
-	echo
-	echo "| the user's tasks | rows in the table | p50 ms | p99 ms | p50 vs 10 tasks |"
-	echo "|---:|---:|---:|---:|---:|"
-	base=$(med "list of ten" 3)
-	for who in "ten|10|$((READERS * 50 + 101010))" "thousand|1,000|$((READERS * 50 + 101010))" \
-		"big|100,000|$((READERS * 50 + 101010))" "ten, 1M rows|10|$TABLE_ROWS"; do
-		IFS='|' read -r key n rowsn <<<"$who"
-		printf '| %s | %s | %s | %s | %.2f |\n' "$n" "$rowsn" "$(med "list of $key" 3)" "$(med "list of $key" 4)" \
-			"$(awk -v a="$(med "list of $key" 3)" -v b="$base" 'BEGIN {print a / b}')"
-	done
+	if [ -z "${QUICK:-}" ]; then
+		echo
+		echo "Scaling, \`GET /api/tasks/{id}\`:"
+		echo
+		echo "| connections | requests/s | p50 ms | p99 ms | errors |"
+		echo "|---:|---:|---:|---:|---:|"
+		for c in 1 16 64 256 1000; do
+			printf '| %s | %.0f | %s | %s | %s |\n' "$c" "$(med "GET /api/tasks/{id} $c" 2)" \
+				"$(med "GET /api/tasks/{id} $c" 3)" "$(med "GET /api/tasks/{id} $c" 4)" "$(errors "GET /api/tasks/{id} $c")"
+		done
+		echo
+		echo "List latency (first page of 50, 4 connections) against the size of the user's list and of the table:"
+		echo
+		echo "| the user's tasks | rows in the table | p50 ms | p99 ms | p50 vs 10 tasks |"
+		echo "|---:|---:|---:|---:|---:|"
+		base=$(med "list of ten" 3)
+		for who in "ten|10|$BASE_ROWS" "thousand|1,000|$BASE_ROWS" "big|100,000|$BASE_ROWS" \
+			"ten, 1M rows|10|$TABLE_ROWS"; do
+			IFS='|' read -r key n rowsn <<<"$who"
+			printf '| %s | %s | %s | %s | %.2f |\n' "$n" "$rowsn" "$(med "list of $key" 3)" "$(med "list of $key" 4)" \
+				"$(awk -v a="$(med "list of $key" 3)" -v b="$base" 'BEGIN {print a / b}')"
+		done
+	fi
 	echo
 	echo "API process: peak RSS ${RSS_PEAK} MB; peak heap ${HEAP_PEAK:-?} MB; heap in use after a full GC at the end ${HEAP_USED:-?} MB (of -Xmx$HEAP)."
 } | tee "$OUT/results.md"
