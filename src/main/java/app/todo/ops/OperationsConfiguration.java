@@ -9,6 +9,7 @@ import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.webflux.autoconfigure.WebHttpHandlerBuilderCustomizer;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,6 +44,11 @@ class OperationsConfiguration {
 	@Bean
 	NettyServerCustomizer nettyMetrics() {
 		return (server) -> server.metrics(true, (uri) -> "all");
+	}
+
+	@Bean
+	WebHttpHandlerBuilderCustomizer requestIds() {
+		return (builder) -> builder.httpHandlerDecorator(RequestIdFilter::decorate);
 	}
 
 	@Bean

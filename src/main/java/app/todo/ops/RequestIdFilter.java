@@ -12,7 +12,9 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -20,10 +22,11 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Gives every request an id: the caller's {@code X-Request-Id} when it is a short token, a new
- * one otherwise. The id goes back in the response, into the access log and, through Reactor's
- * context, into the MDC of every line logged while the request is handled. The response also
- * carries the trace id, so that a client can quote it.
+ * Request and trace ids for every request. The request id is the caller's {@code X-Request-Id}
+ * when it is a short token, a new one otherwise; it goes back in the response, into the access
+ * log and, through Reactor's context, into the MDC of every line logged while the request is
+ * handled, the problem details handler's included (hence a decorator around the whole handler,
+ * not only a filter). The response also carries the trace id, so that a client can quote it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -33,7 +36,7 @@ class RequestIdFilter implements WebFilter {
 
 	static final String TRACE_HEADER = "X-Trace-Id";
 
-	/** The MDC key, the Reactor context key and the exchange attribute. */
+	/** The MDC key and the Reactor context key. */
 	static final String KEY = "request_id";
 
 	/** No spaces, quotes or control characters: the id is written into log lines as is. */
@@ -44,32 +47,35 @@ class RequestIdFilter implements WebFilter {
 			.registerThreadLocalAccessor(KEY, () -> MDC.get(KEY), (id) -> MDC.put(KEY, id), () -> MDC.remove(KEY));
 	}
 
+	/** Gives the request its id before anything else sees it. */
+	static HttpHandler decorate(HttpHandler handler) {
+		return (request, response) -> {
+			String offered = request.getHeaders().getFirst(HEADER);
+			String id = (offered != null && ACCEPTED.matcher(offered).matches()) ? offered : newId();
+			ServerHttpRequest identified = request.mutate().headers((headers) -> headers.set(HEADER, id)).build();
+			response.getHeaders().set(HEADER, id);
+			return handler.handle(identified, response).contextWrite((context) -> context.put(KEY, id));
+		};
+	}
+
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		String offered = exchange.getRequest().getHeaders().getFirst(HEADER);
-		String id = (offered != null && ACCEPTED.matcher(offered).matches()) ? offered : newId();
-		exchange.getAttributes().put(KEY, id);
-		HttpHeaders headers = exchange.getResponse().getHeaders();
-		headers.set(HEADER, id);
-		String traceId = traceId(exchange);
+		String traceId = ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+			.map(RequestIdFilter::traceId)
+			.orElse(null);
+		ServerHttpResponse response = exchange.getResponse();
 		if (traceId != null) {
-			headers.set(TRACE_HEADER, traceId);
+			response.getHeaders().set(TRACE_HEADER, traceId);
 		}
-		return chain.filter(exchange).contextWrite((context) -> context.put(KEY, id));
+		return chain.filter(exchange);
 	}
 
 	static String requestId(ServerRequestObservationContext context) {
-		Object id = context.getAttributes().get(KEY);
-		return (id != null) ? id.toString() : "-";
+		String id = context.getCarrier().getHeaders().getFirst(HEADER);
+		return (id != null) ? id : "-";
 	}
 
 	/** The trace of the server observation that Spring opened around this exchange, if any. */
-	static @Nullable String traceId(ServerWebExchange exchange) {
-		return ServerRequestObservationContext.findCurrent(exchange.getAttributes())
-			.map(RequestIdFilter::traceId)
-			.orElse(null);
-	}
-
 	static @Nullable String traceId(ServerRequestObservationContext context) {
 		// An unsampled span still has its ids (only the no-op tracer's are empty)
 		TracingObservationHandler.TracingContext tracing = context.get(TracingObservationHandler.TracingContext.class);
