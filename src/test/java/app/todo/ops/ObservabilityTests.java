@@ -120,7 +120,7 @@ class ObservabilityTests {
 				"/api/{user_id}/tasks/{id}/complete", "NOT_FOUND")
 			.allSatisfy((uri) -> assertThat(uri).doesNotContain(id).doesNotContain(user).doesNotContain("987654321987"));
 		assertThat(scrape).doesNotContain(user).doesNotContain("987654321987");
-		assertThat(scrape).contains("http_server_requests_seconds_count{", "r2dbc_pool_", "jvm_memory_used_bytes",
+		assertThat(scrape).contains("http_server_requests_seconds_count{", "r2dbc_pool_acquired_connections{", "r2dbc_pool_max_allocated_connections{", "jvm_memory_used_bytes",
 				"jvm_threads_live_threads", "reactor_netty_");
 	}
 
