@@ -16,6 +16,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,13 +55,13 @@ public record TestCertificates(X509Certificate ca, X509Certificate server, Priva
 	 * A new authority and a server certificate for {@code localhost} and {@code 127.0.0.1}.
 	 */
 	public static TestCertificates create() {
-		return create("localhost");
+		return create("localhost", "127.0.0.1");
 	}
 
 	/**
-	 * A new authority and a server certificate for the host name and {@code 127.0.0.1}.
+	 * A new authority and a server certificate for these host names and IP addresses only.
 	 */
-	public static TestCertificates create(String hostName) {
+	public static TestCertificates create(String... names) {
 		try {
 			KeyPair caKeys = newKeyPair();
 			X500Name caName = new X500Name("CN=Todo Test CA " + serial.incrementAndGet());
@@ -69,13 +70,14 @@ public record TestCertificates(X509Certificate ca, X509Certificate server, Priva
 				.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
 			X509Certificate ca = sign(caBuilder, caKeys.getPrivate());
 			KeyPair serverKeys = newKeyPair();
-			X509v3CertificateBuilder serverBuilder = builder(caName, new X500Name("CN=" + hostName), serverKeys)
+			X509v3CertificateBuilder serverBuilder = builder(caName, new X500Name("CN=" + names[0]), serverKeys)
 				.addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
 				.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
 				.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
 				.addExtension(Extension.subjectAlternativeName, false,
-						new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.dNSName, hostName),
-								new GeneralName(GeneralName.iPAddress, "127.0.0.1") }));
+						new GeneralNames(Arrays.stream(names)
+							.map((name) -> new GeneralName(name.matches("[\\d.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, name))
+							.toArray(GeneralName[]::new)));
 			return new TestCertificates(ca, sign(serverBuilder, caKeys.getPrivate()), serverKeys.getPrivate());
 		}
 		catch (GeneralSecurityException | IOException | OperatorCreationException ex) {
