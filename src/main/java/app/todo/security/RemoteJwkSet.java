@@ -4,7 +4,10 @@ import java.net.URI;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -91,7 +94,9 @@ final class RemoteJwkSet implements SmartLifecycle {
 		Keys keys = this.current;
 		if (keys != null) {
 			List<JWSVerifier> verifiers = keys.select(matcher);
-			if (!verifiers.isEmpty()) {
+			// Only a key id never seen may be a rotated key: a known kid with the wrong algorithm,
+			// or no kid at all, is refused without asking the identity provider again
+			if (!verifiers.isEmpty() || header.getKeyID() == null || keys.keyIds().contains(header.getKeyID())) {
 				return Mono.just(verifiers);
 			}
 		}
@@ -190,7 +195,7 @@ final class RemoteJwkSet implements SmartLifecycle {
 	private record Entry(JWK key, JWSVerifier verifier) {
 	}
 
-	record Keys(List<Entry> entries, long fetchedAtNanos) {
+	record Keys(List<Entry> entries, Set<String> keyIds, long fetchedAtNanos) {
 
 		static Keys parse(String json) {
 			JWKSet set;
@@ -213,7 +218,13 @@ final class RemoteJwkSet implements SmartLifecycle {
 					logger.debug("Skipping JWK " + key.getKeyID() + ": " + ex.getMessage());
 				}
 			}
-			return new Keys(List.copyOf(entries), System.nanoTime());
+			Set<String> keyIds = new TreeSet<>();
+			entries.forEach((entry) -> {
+				if (entry.key().getKeyID() != null) {
+					keyIds.add(entry.key().getKeyID());
+				}
+			});
+			return new Keys(List.copyOf(entries), Collections.unmodifiableSet(keyIds), System.nanoTime());
 		}
 
 		private static JWSVerifier verifier(JWK key) throws JOSEException {
@@ -231,10 +242,6 @@ final class RemoteJwkSet implements SmartLifecycle {
 
 		List<JWSVerifier> select(JWKMatcher matcher) {
 			return this.entries.stream().filter((entry) -> matcher.matches(entry.key())).map(Entry::verifier).toList();
-		}
-
-		List<@Nullable String> keyIds() {
-			return this.entries.stream().map((entry) -> entry.key().getKeyID()).toList();
 		}
 
 		boolean isOlderThan(Duration age) {
