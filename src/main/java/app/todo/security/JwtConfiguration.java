@@ -118,7 +118,7 @@ class JwtConfiguration {
 					"Set BETTER_AUTH_URL (the Better Auth server whose JWKS signs tokens) and/or BETTER_AUTH_SECRET (HS256, 32 bytes or more), or turn on the API's own accounts.");
 		}
 		logger.info("Accepting bearer tokens: " + String.join("; ", sources));
-		return new AlgorithmRoutingJwtDecoder(others, hmac, asymmetric);
+		return new VerifiedTokenCache(new AlgorithmRoutingJwtDecoder(others, hmac, asymmetric));
 	}
 
 	static ReactiveJwtDecoder jwksDecoder(RemoteJwkSet keys, OAuth2TokenValidator<Jwt> validator) {
