@@ -618,6 +618,42 @@ class BadRequestTests extends ApiTestSupport {
 		assertThat(list(client, tasks + "?colour=red")).hasSize(2);
 	}
 
+	// 400: conditional headers that are not lists of entity tags, naming the header
+
+	static Stream<Arguments> malformedConditionalHeaders() {
+		List<Arguments> arguments = new ArrayList<>();
+		for (PathForm form : PathForm.values()) {
+			for (Call call : List.of(Call.GET_ONE, Call.REPLACE, Call.PATCH, Call.COMPLETE, Call.COMPLETE_WITH_BODY,
+					Call.DELETE)) {
+				String header = (call == Call.GET_ONE) ? "If-None-Match" : "If-Match";
+				for (String value : List.of("1", "\"1", "W/1", "\"1\" junk", "w/\"1\"", "**", "\"1\";\"2\"", "\"a\"b\"")) {
+					arguments.add(arguments(form, call, header, value));
+				}
+			}
+		}
+		return arguments.stream();
+	}
+
+	@ParameterizedTest(name = "{0} {1} {2}: {3}")
+	@MethodSource("malformedConditionalHeaders")
+	void taskRouteWhenConditionalHeaderIsMalformedThenBadRequestNamingItAndNothingChanges(PathForm form, Call call,
+			String header, String value) {
+		String user = newUser();
+		WebTestClient client = as(user);
+		long id = create(client, ORIGINAL);
+		Map<String, Object> original = get(client, id);
+		String tasks = form.tasks(user);
+		RequestBodySpec request = client.method(call.method).uri(call.uri(tasks, id)).header(header, value);
+		if (call.contentType != null) {
+			request = request.contentType(call.contentType);
+		}
+		ResponseSpec response = (call.body != null) ? request.bodyValue(call.body).exchange() : request.exchange();
+		Map<String, Object> problem = expectProblem(response, HttpStatus.BAD_REQUEST, call.uri(tasks, id));
+		assertThat(problem.get("header")).isEqualTo(header);
+		assertThat((String) problem.get("detail")).contains(header);
+		assertThat(get(client, id)).isEqualTo(original);
+	}
+
 	// 405: a method the route does not have, with Allow
 
 	static Stream<Arguments> methodsNotAllowed() {
