@@ -38,9 +38,12 @@ class TaskHandler {
 
 	private final JsonBodyReader bodies;
 
-	TaskHandler(TaskRepository repository, JsonBodyReader bodies) {
+	private final IdempotentCreates idempotentCreates;
+
+	TaskHandler(TaskRepository repository, JsonBodyReader bodies, IdempotentCreates idempotentCreates) {
 		this.repository = repository;
 		this.bodies = bodies;
+		this.idempotentCreates = idempotentCreates;
 	}
 
 	Mono<ServerResponse> list(ServerRequest request) {
@@ -72,6 +75,13 @@ class TaskHandler {
 	}
 
 	Mono<ServerResponse> create(ServerRequest request) {
+		String idempotencyKey = IdempotentCreates.key(request);
+		if (idempotencyKey != null) {
+			return Caller.of(request)
+				.zipWith(this.bodies.readObject(request, JSON).map(TaskChanges::allMembers))
+				.flatMap((callerAndTask) -> this.idempotentCreates.create(request, callerAndTask.getT1(), idempotencyKey,
+						callerAndTask.getT2()));
+		}
 		return Caller.of(request)
 			.zipWith(this.bodies.readObject(request, JSON).map(TaskChanges::allMembers))
 			.flatMap((callerAndTask) -> this.repository.insert(callerAndTask.getT1(), callerAndTask.getT2()))

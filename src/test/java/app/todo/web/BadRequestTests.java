@@ -654,6 +654,48 @@ class BadRequestTests extends ApiTestSupport {
 		assertThat(get(client, id)).isEqualTo(original);
 	}
 
+	// 400: an Idempotency-Key that is not 1 to 255 visible ASCII characters, naming the header
+
+	static Stream<Arguments> malformedIdempotencyKeys() {
+		List<Arguments> arguments = new ArrayList<>();
+		for (PathForm form : PathForm.values()) {
+			for (String key : List.of("", "a b", "tab\tkey", "clé", "x".repeat(256))) {
+				arguments.add(arguments(form, List.of(key)));
+			}
+			arguments.add(arguments(form, List.of("one", "two")));
+		}
+		return arguments.stream();
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("malformedIdempotencyKeys")
+	void createWhenIdempotencyKeyIsMalformedThenBadRequestNamingItAndNothingIsCreated(PathForm form, List<String> keys) {
+		String user = newUser();
+		WebTestClient client = as(user);
+		String tasks = form.tasks(user);
+		ResponseSpec response = client.post()
+			.uri(tasks)
+			.headers((headers) -> headers.put("Idempotency-Key", keys))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Sneaky\"}")
+			.exchange();
+		Map<String, Object> problem = expectProblem(response, HttpStatus.BAD_REQUEST, tasks);
+		assertThat(problem.get("header")).isEqualTo("Idempotency-Key");
+		assertThat(list(client, "/api/tasks")).isEmpty();
+	}
+
+	@ParameterizedTest
+	@EnumSource(PathForm.class)
+	void createWhenIdempotencyKeyIsAtItsBoundsThenCreated(PathForm form) {
+		String user = newUser();
+		WebTestClient client = as(user);
+		for (String key : List.of("k", "~".repeat(255), "!#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")) {
+			client.post().uri(form.tasks(user)).header("Idempotency-Key", key).contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"title\": \"Fine\"}").exchange().expectStatus().isCreated();
+		}
+		assertThat(list(client, "/api/tasks")).hasSize(3);
+	}
+
 	// 405: a method the route does not have, with Allow
 
 	static Stream<Arguments> methodsNotAllowed() {
