@@ -27,7 +27,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class TaskRepository {
 
-	private static final String COLUMNS = "id, user_id, title, description, completed, priority, due_date, tags, "
+	static final String COLUMNS = "id, user_id, title, description, completed, priority, due_date, tags, "
 			+ "created_at, updated_at, completed_at, version";
 
 	/*
@@ -177,7 +177,7 @@ class TaskRepository {
 		return spec;
 	}
 
-	private static Task task(Readable row) {
+	static Task task(Readable row) {
 		return new Task(row.get("id", Long.class), row.get("user_id", String.class), row.get("title", String.class),
 				row.get("description", String.class), row.get("completed", Boolean.class),
 				Priority.ofCode(row.get("priority", Short.class)), row.get("due_date", Instant.class),
