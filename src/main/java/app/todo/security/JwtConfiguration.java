@@ -35,9 +35,9 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The token check of the resource server: HS256 with {@code BETTER_AUTH_SECRET}, asymmetric
- * tokens against the JWKS of {@code BETTER_AUTH_URL}, or both. Start-up fails when neither is
- * configured (outside development mode) or when a setting is unusable.
+ * The token check of the resource server: the API's own tokens (built-in accounts), HS256 with
+ * {@code BETTER_AUTH_SECRET}, asymmetric tokens against the JWKS of {@code BETTER_AUTH_URL}, or
+ * any mix. Start-up fails when none is on or when a setting is unusable.
  */
 @Configuration(proxyBeanMethods = false)
 class JwtConfiguration {
@@ -47,21 +47,20 @@ class JwtConfiguration {
 	static final int MIN_SECRET_BYTES = 32;
 
 	@Bean
-	ReactiveJwtDecoder jwtDecoder(AuthProperties properties, ObjectProvider<DevelopmentTokens> developmentTokens) {
+	ReactiveJwtDecoder jwtDecoder(AuthProperties properties, ObjectProvider<LocalTokenSource> localTokens) {
 		if (properties.clockSkew().isNegative() || properties.clockSkew().compareTo(Duration.ofSeconds(60)) > 0) {
 			throw new InvalidConfigurationException("todo.auth.clock-skew must be between 0 and 60 seconds.",
 					"Set a clock skew of at most 60s.");
 		}
 		List<String> sources = new ArrayList<>();
+		LocalTokenSource local = localTokens.getIfAvailable();
+		if (local != null) {
+			sources.add(local.description());
+		}
 		ReactiveJwtDecoder hmac = null;
-		DevelopmentTokens development = developmentTokens.getIfAvailable();
 		if (properties.secret() != null) {
 			hmac = hmacDecoder(secretBytes(properties.secret()), properties);
 			sources.add("HS256 tokens signed with BETTER_AUTH_SECRET");
-		}
-		else if (development != null) {
-			hmac = hmacDecoder(development.secret(), properties);
-			sources.add("HS256 development tokens from POST /dev/token");
 		}
 		ReactiveJwtDecoder asymmetric = null;
 		URI jwksUri = jwksUri(properties);
@@ -77,10 +76,15 @@ class JwtConfiguration {
 		}
 		if (sources.isEmpty()) {
 			throw new InvalidConfigurationException("No token source is configured.",
-					"Set BETTER_AUTH_SECRET (HS256, 32 bytes or more) and/or BETTER_AUTH_URL (the Better Auth server whose JWKS signs tokens).");
+					"Leave ACCOUNTS_ENABLED unset (or true) for the built-in accounts, and/or set BETTER_AUTH_SECRET (HS256, 32 bytes or more) and/or BETTER_AUTH_URL (the Better Auth server whose JWKS signs tokens).");
 		}
 		logger.info("Accepting bearer tokens: " + String.join("; ", sources));
-		return new AlgorithmRoutingJwtDecoder(hmac, asymmetric);
+		ReactiveJwtDecoder others = (hmac != null || asymmetric != null) ? new AlgorithmRoutingJwtDecoder(hmac, asymmetric)
+				: null;
+		if (local == null) {
+			return others;
+		}
+		return new LocalTokenDecoder(local, validator(properties.clockSkew(), local.issuer(), local.audience()), others);
 	}
 
 	private static ReactiveJwtDecoder hmacDecoder(byte[] secret, AuthProperties properties) {

@@ -2,8 +2,18 @@ package app.todo.security;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Date;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.Ed25519Signer;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.test.StepVerifier;
 
 import app.todo.InvalidConfigurationException;
 import app.todo.TestIdentityProvider;
@@ -11,7 +21,10 @@ import app.todo.TestIdentityProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
@@ -21,13 +34,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Start-up checks of the token settings: an unusable one stops the application with a message
  * that names the setting (and never a secret); a usable one gives the decoder.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class JwtConfigurationTests {
 
 	private static final TestIdentityProvider identityProvider = TestIdentityProvider.get();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(AuthPropertiesConfiguration.class, DevelopmentTokensConfiguration.class,
-				JwtConfiguration.class);
+		.withUserConfiguration(AuthPropertiesConfiguration.class, JwtConfiguration.class);
 
 	@Test
 	void startWhenSecretShorterThan32BytesThenFailsWithoutEchoingIt() {
@@ -84,8 +97,7 @@ class JwtConfigurationTests {
 			.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo",
 					"todo.auth.secret=" + TestIdentityProvider.SECRET)
 			.run((context) -> {
-				assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class)
-					.doesNotHaveBean(DevelopmentTokens.class);
+				assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class);
 				Jwt jwt = context.getBean(ReactiveJwtDecoder.class)
 					.decode(identityProvider.hs256("alice"))
 					.block(Duration.ofSeconds(10));
@@ -114,10 +126,53 @@ class JwtConfigurationTests {
 	}
 
 	@Test
-	void startWhenNothingConfiguredThenDevelopmentMode() {
-		this.runner.run((context) -> assertThat(context).hasNotFailed()
-			.hasSingleBean(ReactiveJwtDecoder.class)
-			.hasSingleBean(DevelopmentTokens.class));
+	void startWhenNoTokenSourceAtAllThenFails() {
+		// Accounts off (no LocalTokenSource here) and no Better Auth setting: refused, database or not
+		this.runner.run((context) -> assertThat(startupFailure(context).getMessage()).contains("No token source"));
+	}
+
+	@Test
+	void startWhenOnlyLocalTokensThenTheStartupLineNamesThemAndTheirTokensAreAccepted(CapturedOutput output)
+			throws Exception {
+		OctetKeyPair key = new OctetKeyPairGenerator(Curve.Ed25519).keyID("local-1").generate();
+		LocalTokenSource local = new LocalTokenSource() {
+
+			@Override
+			public String issuer() {
+				return "todo-api";
+			}
+
+			@Override
+			public String audience() {
+				return "todo-api";
+			}
+
+			@Override
+			public JWKSet publicKeys() {
+				return new JWKSet(key.toPublicJWK());
+			}
+
+			@Override
+			public String description() {
+				return "EdDSA tokens of the built-in accounts";
+			}
+
+		};
+		this.runner.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo")
+			.withBean(LocalTokenSource.class, () -> local)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("Accepting bearer tokens: EdDSA tokens of the built-in accounts");
+				ReactiveJwtDecoder decoder = context.getBean(ReactiveJwtDecoder.class);
+				String token = TestIdentityProvider.sign(new Ed25519Signer(key), JWSAlgorithm.EdDSA, "local-1",
+						new JWTClaimsSet.Builder().issuer("todo-api").audience("todo-api").subject("carol")
+							.expirationTime(new Date(System.currentTimeMillis() + 60_000)).build());
+				assertThat(decoder.decode(token).block(Duration.ofSeconds(10)).getSubject()).isEqualTo("carol");
+				// Better Auth's tokens are not accepted when only the built-in accounts are on
+				StepVerifier.create(decoder.decode(identityProvider.hs256("alice")))
+					.expectError(BadJwtException.class)
+					.verify(Duration.ofSeconds(10));
+			});
 	}
 
 	private static InvalidConfigurationException startupFailure(AssertableApplicationContext context) {
