@@ -295,8 +295,10 @@ class AccountApiTests extends ApiTestSupport {
 			assertThat(status(sign(key, claims))).as(claims.toString()).isEqualTo(HttpStatus.UNAUTHORIZED);
 		}
 		String token = sign(key, valid.build());
-		String tampered = token.substring(0, token.lastIndexOf('.') + 1) + (token.endsWith("A") ? "B" : "A")
-				+ token.substring(token.lastIndexOf('.') + 2);
+		int signature = token.lastIndexOf('.') + 1;
+		String tampered = token.substring(0, signature) + ((token.charAt(signature) == 'A') ? "B" : "A")
+				+ token.substring(signature + 1);
+		assertThat(tampered).isNotEqualTo(token);
 		assertThat(status(tampered)).isEqualTo(HttpStatus.UNAUTHORIZED);
 	}
 
