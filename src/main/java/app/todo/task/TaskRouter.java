@@ -35,7 +35,11 @@ class TaskRouter {
 		return route().GET("", handler::list)
 			.HEAD("", handler::list)
 			.POST("", handler::create)
-			.route(path(""), MethodNotAllowed.allowing(GET, HEAD, POST))
+			.DELETE("", handler::deleteCompleted)
+			.route(path(""), MethodNotAllowed.allowing(GET, HEAD, POST, DELETE))
+			// Before /{id}: "complete" is never a task id
+			.POST("/complete", handler::completeMany)
+			.route(path("/complete"), MethodNotAllowed.allowing(POST))
 			.GET("/{id}", handler::get)
 			.HEAD("/{id}", handler::get)
 			.PUT("/{id}", handler::replace)
