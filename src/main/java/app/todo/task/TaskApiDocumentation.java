@@ -49,15 +49,15 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 		Schema<?> completion = docs.define("TaskCompletion",
 				object().addProperty("completed", bool()).required(List.of("completed")));
 
-		docs.addForBothPathForms(HttpMethod.GET, "/tasks", operation("listTasks", "List the caller's tasks")
+		docs.addForBothPathForms(HttpMethod.GET, "/tasks", addProblems(operation("listTasks", "List the caller's tasks")
 			.description("A page of tasks, streamed. When more follow, `Link: <...>; rel=\"next\"` points to the next page.")
 			.parameters(listParameters())
 			.responses(new ApiResponses().addApiResponse("200", json("A page of tasks.", ApiDocs.array(task))
-				.addHeaderObject("Link", header("`<url>; rel=\"next\"` when another page follows.")))));
+				.addHeaderObject("Link", header("`<url>; rel=\"next\"` when another page follows."))), 400));
 		docs.addForBothPathForms(HttpMethod.POST, "/tasks", writeProblems(operation("createTask", "Create a task")
 			.requestBody(jsonBody(write, true))
 			.responses(new ApiResponses().addApiResponse("201", json("The task, as stored.", task)
-				.addHeaderObject("Location", header("The task's path."))))));
+				.addHeaderObject("Location", header("The task's path.").required(true))))));
 		docs.addForBothPathForms(HttpMethod.GET, "/tasks/{id}", addProblems(operation("getTask", "Read a task")
 			.parameters(taskId())
 			.responses(ok(task)), 404));
