@@ -8,6 +8,7 @@ import org.apache.commons.logging.LogFactory;
 
 import app.todo.InvalidConfigurationException;
 import app.todo.account.AccountProperties.FailedSignIns;
+import app.todo.web.ClientAddressResolver;
 import app.todo.web.JsonBodyReader;
 import app.todo.web.MethodNotAllowed;
 
@@ -94,8 +95,9 @@ class AccountConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> accountRoutes(Accounts accounts, AccountTokens tokens, JsonBodyReader bodies) {
-		AccountHandler handler = new AccountHandler(accounts, tokens, bodies);
+	RouterFunction<ServerResponse> accountRoutes(Accounts accounts, AccountTokens tokens, JsonBodyReader bodies,
+			ClientAddressResolver clientAddress) {
+		AccountHandler handler = new AccountHandler(accounts, tokens, bodies, clientAddress);
 		return route().POST("/api/auth/sign-up", handler::signUp)
 			.route(path("/api/auth/sign-up"), MethodNotAllowed.allowing(POST))
 			.POST("/api/auth/sign-in", handler::signIn)

@@ -4,7 +4,7 @@ import java.util.List;
 
 import reactor.core.publisher.Mono;
 
-import app.todo.web.ClientAddress;
+import app.todo.web.ClientAddressResolver;
 import app.todo.web.JsonBodyReader;
 
 import org.springframework.http.CacheControl;
@@ -26,10 +26,13 @@ final class AccountHandler {
 
 	private final JsonBodyReader bodies;
 
-	AccountHandler(Accounts accounts, AccountTokens tokens, JsonBodyReader bodies) {
+	private final ClientAddressResolver clientAddress;
+
+	AccountHandler(Accounts accounts, AccountTokens tokens, JsonBodyReader bodies, ClientAddressResolver clientAddress) {
 		this.accounts = accounts;
 		this.tokens = tokens;
 		this.bodies = bodies;
+		this.clientAddress = clientAddress;
 	}
 
 	Mono<ServerResponse> signUp(ServerRequest request) {
@@ -40,7 +43,7 @@ final class AccountHandler {
 	}
 
 	Mono<ServerResponse> signIn(ServerRequest request) {
-		String address = ClientAddress.of(request);
+		String address = this.clientAddress.resolve(request);
 		return this.bodies.readObject(request, JSON)
 			.map(SignIn::from)
 			.flatMap((signIn) -> this.accounts.signIn(signIn, address))

@@ -1,5 +1,6 @@
 package app.todo.account;
 
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -8,25 +9,40 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.Ed25519Signer;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import reactor.core.publisher.Mono;
 
-import app.todo.security.LocalTokenSource;
+import app.todo.security.BearerTokenSource;
+import app.todo.security.TokenValidators;
 import app.todo.user.User;
+
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
  * Signs the tokens of the built-in accounts: EdDSA with the key's {@code kid}; {@code iss},
  * {@code aud} (a plain string, as Better Auth writes it), {@code sub}, {@code iat}, {@code exp},
- * {@code email} and {@code name}.
+ * {@code email} and {@code name}. As a {@link BearerTokenSource} it checks the tokens whose
+ * {@code kid} is its key's, with that key only and the checks every source makes, so the API's
+ * own tokens never send the Better Auth JWKS looking for their key.
  */
-final class AccountTokens implements LocalTokenSource {
+final class AccountTokens implements BearerTokenSource {
 
 	private final OctetKeyPair key;
 
 	private final JWSSigner signer;
+
+	private final JWSVerifier verifier;
+
+	private final ReactiveJwtDecoder decoder;
 
 	private final JWKSet publicKeys;
 
@@ -42,6 +58,7 @@ final class AccountTokens implements LocalTokenSource {
 		this.key = key;
 		try {
 			this.signer = new Ed25519Signer(key);
+			this.verifier = new Ed25519Verifier(key.toPublicJWK());
 		}
 		catch (JOSEException ex) {
 			throw new IllegalArgumentException(ex);
@@ -51,6 +68,9 @@ final class AccountTokens implements LocalTokenSource {
 		this.audience = audience;
 		this.lifetime = lifetime;
 		this.origin = origin;
+		NimbusReactiveJwtDecoder decoder = new NimbusReactiveJwtDecoder(this::verify);
+		decoder.setJwtValidator(TokenValidators.standard(TokenValidators.MAX_CLOCK_SKEW, issuer, audience));
+		this.decoder = decoder;
 	}
 
 	String issue(User user) {
@@ -81,19 +101,46 @@ final class AccountTokens implements LocalTokenSource {
 		return this.lifetime;
 	}
 
-	@Override
-	public String issuer() {
+	String issuer() {
 		return this.issuer;
 	}
 
-	@Override
-	public String audience() {
+	String audience() {
 		return this.audience;
 	}
 
-	@Override
-	public JWKSet publicKeys() {
+	/** The public key, for {@code /.well-known/jwks.json}. */
+	JWKSet publicKeys() {
 		return this.publicKeys;
+	}
+
+	@Override
+	public boolean owns(JWSHeader header) {
+		return this.key.getKeyID().equals(header.getKeyID());
+	}
+
+	@Override
+	public ReactiveJwtDecoder decoder() {
+		return this.decoder;
+	}
+
+	private Mono<JWTClaimsSet> verify(JWT jwt) {
+		if (!(jwt instanceof SignedJWT signed)) {
+			return Mono.error(new BadJwtException("The token is not signed"));
+		}
+		JWSAlgorithm algorithm = signed.getHeader().getAlgorithm();
+		if (!JWSAlgorithm.EdDSA.equals(algorithm) && !JWSAlgorithm.Ed25519.equals(algorithm)) {
+			return Mono.error(new BadJwtException("The token's algorithm is not accepted"));
+		}
+		try {
+			if (signed.verify(this.verifier)) {
+				return Mono.just(signed.getJWTClaimsSet());
+			}
+			return Mono.error(new BadJwtException("The token's signature does not match its key"));
+		}
+		catch (JOSEException | ParseException | IllegalStateException ex) {
+			return Mono.error(new BadJwtException("The token could not be verified", ex));
+		}
 	}
 
 	@Override

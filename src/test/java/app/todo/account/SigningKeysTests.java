@@ -52,6 +52,12 @@ class SigningKeysTests extends ApiTestSupport {
 	}
 
 	@Test
+	void descriptionForTheStartupLineNamesTheAccountsAndTheirKey() {
+		assertThat(this.tokens.description()).contains("built-in accounts", "kept in the database",
+				this.tokens.publicKeys().getKeys().get(0).getKeyID());
+	}
+
+	@Test
 	void parseConfiguredWhenPrivateJwkOrPemThenTheSameKey() throws Exception {
 		OctetKeyPair generated = SigningKeys.generate();
 		OctetKeyPair fromJwk = SigningKeys.parseConfigured(generated.toJSONString());

@@ -2,29 +2,23 @@ package app.todo.security;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Date;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.crypto.Ed25519Signer;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jose.JWSHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import reactor.test.StepVerifier;
 
 import app.todo.InvalidConfigurationException;
 import app.todo.TestIdentityProvider;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
@@ -127,52 +121,80 @@ class JwtConfigurationTests {
 
 	@Test
 	void startWhenNoTokenSourceAtAllThenFails() {
-		// Accounts off (no LocalTokenSource here) and no Better Auth setting: refused, database or not
+		// Accounts off (no BearerTokenSource here) and no Better Auth setting: refused, database or not
 		this.runner.run((context) -> assertThat(startupFailure(context).getMessage()).contains("No token source"));
 	}
 
 	@Test
-	void startWhenOnlyLocalTokensThenTheStartupLineNamesThemAndTheirTokensAreAccepted(CapturedOutput output)
-			throws Exception {
-		OctetKeyPair key = new OctetKeyPairGenerator(Curve.Ed25519).keyID("local-1").generate();
-		LocalTokenSource local = new LocalTokenSource() {
+	void startWhenCookieCacheWithoutSecretThenFails() {
+		this.runner.withPropertyValues("todo.auth.url=" + identityProvider.baseUrl(), "todo.auth.cookie-cache=true")
+			.run((context) -> assertThat(startupFailure(context).getMessage()).contains("BETTER_AUTH_COOKIE_CACHE")
+				.contains("BETTER_AUTH_SECRET"));
+	}
 
-			@Override
-			public String issuer() {
-				return "todo-api";
-			}
+	@Test
+	void startWhenEverySourceOnThenOneLineNamesThemAll(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo",
+					"todo.auth.secret=" + TestIdentityProvider.SECRET, "todo.auth.cookie-cache=true",
+					"todo.auth.url=" + identityProvider.baseUrl())
+			.withBean(BearerTokenSource.class, () -> new BearerTokenSource() {
 
-			@Override
-			public String audience() {
-				return "todo-api";
-			}
+				@Override
+				public String description() {
+					return "EdDSA tokens of the API's own accounts";
+				}
 
-			@Override
-			public JWKSet publicKeys() {
-				return new JWKSet(key.toPublicJWK());
-			}
+				@Override
+				public boolean owns(JWSHeader header) {
+					return false;
+				}
 
-			@Override
-			public String description() {
-				return "EdDSA tokens of the built-in accounts";
-			}
+				@Override
+				public ReactiveJwtDecoder decoder() {
+					throw new UnsupportedOperationException();
+				}
 
-		};
-		this.runner.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo")
-			.withBean(LocalTokenSource.class, () -> local)
+			})
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(output).contains("Accepting bearer tokens: EdDSA tokens of the built-in accounts");
-				ReactiveJwtDecoder decoder = context.getBean(ReactiveJwtDecoder.class);
-				String token = TestIdentityProvider.sign(new Ed25519Signer(key), JWSAlgorithm.EdDSA, "local-1",
-						new JWTClaimsSet.Builder().issuer("todo-api").audience("todo-api").subject("carol")
-							.expirationTime(new Date(System.currentTimeMillis() + 60_000)).build());
-				assertThat(decoder.decode(token).block(Duration.ofSeconds(10)).getSubject()).isEqualTo("carol");
-				// Better Auth's tokens are not accepted when only the built-in accounts are on
-				StepVerifier.create(decoder.decode(identityProvider.hs256("alice")))
-					.expectError(BadJwtException.class)
-					.verify(Duration.ofSeconds(10));
+				assertThat(output.getOut().lines().filter((line) -> line.contains("Accepting bearer tokens: ")))
+					.singleElement()
+					.asString()
+					.contains("BETTER_AUTH_SECRET", "cookie-cache", identityProvider.baseUrl() + "/api/auth/jwks",
+							"the API's own accounts")
+					.doesNotContain(TestIdentityProvider.SECRET);
 			});
+	}
+
+	@Test
+	void startWhenJwksUnreachableThenNotReadyUntilFetched() {
+		// Port 1 on loopback refuses at once
+		this.runner.withPropertyValues("todo.auth.url=http://127.0.0.1:1").run((context) -> {
+			assertThat(context).hasNotFailed();
+			Health health = context.getBean("jwksHealthIndicator", ReactiveHealthIndicator.class)
+				.health()
+				.block(Duration.ofSeconds(10));
+			assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		});
+		this.runner.withPropertyValues("todo.auth.url=" + identityProvider.baseUrl()).run((context) -> {
+			RemoteJwkSet jwkSet = context.getBean(RemoteJwkSet.class);
+			jwkSet.fetch().block(Duration.ofSeconds(10));
+			Health health = context.getBean("jwksHealthIndicator", ReactiveHealthIndicator.class)
+				.health()
+				.block(Duration.ofSeconds(10));
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+		});
+	}
+
+	@Test
+	void startWhenNoJwksThenJwksHealthUp() {
+		this.runner.withPropertyValues("todo.auth.secret=" + TestIdentityProvider.SECRET).run((context) -> {
+			Health health = context.getBean("jwksHealthIndicator", ReactiveHealthIndicator.class)
+				.health()
+				.block(Duration.ofSeconds(10));
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+		});
 	}
 
 	private static InvalidConfigurationException startupFailure(AssertableApplicationContext context) {
