@@ -8,6 +8,7 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 import app.todo.InvalidConfigurationException;
+import app.todo.ratelimit.RateLimits;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +17,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -42,14 +44,17 @@ import org.springframework.web.server.ServerWebExchange;
 class SecurityConfiguration {
 
 	@Bean
-	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder) {
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
+			RateLimits rateLimits) {
 		return http
 			.authorizeExchange((exchanges) -> exchanges
 				.pathMatchers("/api/**").authenticated()
 				.anyExchange().permitAll())
 			.oauth2ResourceServer((resourceServer) -> resourceServer
 				.jwt((jwt) -> jwt.jwtDecoder(jwtDecoder))
-				.authenticationEntryPoint(SecurityConfiguration::unauthorized))
+				.authenticationEntryPoint(rateLimits.rejectedTokens(SecurityConfiguration::unauthorized)))
+			// After authentication, so that a request with a valid token counts against its user
+			.addFilterAfter(rateLimits.filter(), SecurityWebFiltersOrder.AUTHENTICATION)
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(SecurityConfiguration::unauthorized))
 			.cors(Customizer.withDefaults())
 			.csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -100,7 +105,8 @@ class SecurityConfiguration {
 		configuration.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE,
 				HttpHeaders.IF_MATCH, HttpHeaders.IF_NONE_MATCH, "Idempotency-Key"));
 		configuration.setExposedHeaders(List.of(HttpHeaders.LOCATION, HttpHeaders.LINK, HttpHeaders.ETAG,
-				HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE, "Sync-Token"));
+				HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE, "Sync-Token", "Idempotent-Replayed", "RateLimit",
+				"RateLimit-Policy"));
 		// Bearer tokens, not cookies: browsers need no credentials mode
 		configuration.setAllowCredentials(false);
 		configuration.setMaxAge(Duration.ofHours(1));

@@ -37,10 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * again, is still there. The application runs as a separate JVM, as {@code java -jar} would run
  * it, in development mode on an embedded PostgreSQL whose data folder outlives both runs.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class EmbeddedDatabaseRestartTests {
 
-	private static final Duration STARTUP = Duration.ofSeconds(90);
+	private static final Duration STARTUP = Duration.ofSeconds(240);
 
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
