@@ -105,7 +105,8 @@ class SecurityConfiguration {
 		configuration.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE,
 				HttpHeaders.IF_MATCH, HttpHeaders.IF_NONE_MATCH, "Idempotency-Key"));
 		configuration.setExposedHeaders(List.of(HttpHeaders.LOCATION, HttpHeaders.LINK, HttpHeaders.ETAG,
-				HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE, "Sync-Token", "RateLimit", "RateLimit-Policy"));
+				HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE, "Sync-Token", "Idempotent-Replayed", "RateLimit",
+				"RateLimit-Policy"));
 		// Bearer tokens, not cookies: browsers need no credentials mode
 		configuration.setAllowCredentials(false);
 		configuration.setMaxAge(Duration.ofHours(1));
