@@ -53,7 +53,7 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 			.description("A page of tasks, streamed. When more follow, `Link: <...>; rel=\"next\"` points to the next page.")
 			.parameters(listParameters())
 			.responses(new ApiResponses().addApiResponse("200", json("A page of tasks.", ApiDocs.array(task))
-				.addHeaderObject("Link", header("`<url>; rel=\"next\"` when another page follows."))), 400));
+				.addHeaderObject("Link", header("`<url>; rel=\"next\"` when another page follows.")))), 400));
 		docs.addForBothPathForms(HttpMethod.POST, "/tasks", writeProblems(operation("createTask", "Create a task")
 			.requestBody(jsonBody(write, true))
 			.responses(new ApiResponses().addApiResponse("201", json("The task, as stored.", task)
