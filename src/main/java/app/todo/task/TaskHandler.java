@@ -2,6 +2,7 @@ package app.todo.task;
 
 import java.net.URI;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,12 +14,14 @@ import tools.jackson.databind.JsonNode;
 import app.todo.security.Caller;
 import app.todo.task.TaskListQuery.Position;
 import app.todo.task.TaskRepository.PageRow;
+import app.todo.web.InvalidParameterException;
 import app.todo.web.JsonBodyReader;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -119,6 +122,38 @@ class TaskHandler {
 						: missingOrChanged(caller.id(), id, versions)));
 	}
 
+	/** {@code DELETE /api/tasks?status=completed}: clears the caller's completed tasks. */
+	Mono<ServerResponse> deleteCompleted(ServerRequest request) {
+		return Caller.of(request).flatMap((caller) -> {
+			MultiValueMap<String, String> parameters = request.queryParams();
+			String status = TaskListQuery.single(parameters, "status");
+			if (!"completed".equals(status)) {
+				// Anything else would be a way to lose every task by accident
+				throw new InvalidParameterException("status", "must be completed: only completed tasks are deleted at once.");
+			}
+			parameters.keySet().stream().filter((name) -> !name.equals("status")).findFirst().ifPresent((name) -> {
+				throw new InvalidParameterException(name, "cannot narrow which completed tasks are deleted.");
+			});
+			return this.repository.deleteCompleted(caller.id());
+		}).flatMap((deleted) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(new Deleted(deleted)));
+	}
+
+	/** {@code POST /api/tasks/complete}: sets completed on a set of the caller's tasks, all or none. */
+	Mono<ServerResponse> completeMany(ServerRequest request) {
+		return Caller.of(request)
+			.zipWith(this.bodies.readObject(request, JSON).map(BulkCompletion::from))
+			.flatMap((callerAndBody) -> {
+				BulkCompletion completion = callerAndBody.getT2();
+				return this.repository.setCompleted(callerAndBody.getT1().id(), completion.ids(), completion.completed())
+					.collectSortedList(Comparator.comparingLong(Task::id))
+					.filter((tasks) -> tasks.size() == completion.ids().size());
+			})
+			.switchIfEmpty(Mono.error(TaskNotFoundException::new))
+			.flatMap((tasks) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(new Updated(tasks.size(), tasks)));
+	}
+
 	private Mono<ServerResponse> update(ServerRequest request, Mono<TaskChanges> body) {
 		return write(request, body, (userId, id, versions, changes) -> changes.isEmpty()
 				? this.repository.find(userId, id).filter((task) -> matches(task, versions))
@@ -160,6 +195,14 @@ class TaskHandler {
 		return versions == null || Arrays.asList(versions).contains(task.version());
 	}
 
+	/** The answer to clearing completed tasks. */
+	record Deleted(long deleted) {
+	}
+
+	/** The answer to a bulk completion: the tasks as they now are, by id. */
+	record Updated(int updated, List<Task> tasks) {
+	}
+
 	private interface TaskWrite<T> {
 
 		Mono<Task> apply(String userId, long id, Integer @Nullable [] versions, T body);
@@ -185,7 +228,7 @@ class TaskHandler {
 	}
 
 	private static String nextLink(ServerRequest request, Caller caller, TaskListQuery query, Position next) {
-		String cursor = Cursor.encode(caller.id(), query.sort(), query.status(), next);
+		String cursor = Cursor.encode(caller.id(), query.sort(), query.status(), query.filters(), next);
 		String uri = UriComponentsBuilder.fromPath(request.path())
 			.queryParams(request.queryParams())
 			.replaceQueryParam("offset")

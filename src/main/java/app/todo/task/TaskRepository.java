@@ -1,8 +1,10 @@
 package app.todo.task;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 import io.r2dbc.spi.Readable;
@@ -53,6 +55,23 @@ class TaskRepository {
 			  completed_at = CASE WHEN completed THEN NULL ELSE now() END,
 			  version = version + 1, updated_at = now()
 			WHERE user_id = :userId AND id = :id
+			RETURNING %s""".formatted(COLUMNS);
+
+	private static final String DELETE_COMPLETED = "DELETE FROM tasks WHERE user_id = :userId AND completed";
+
+	/*
+	 * All or nothing in one statement: the caller's rows among the ids are locked first (in id
+	 * order, so that two bulk writes cannot deadlock), and the update runs only if every id was
+	 * found; a row deleted meanwhile is not locked, so it makes the count fall short too.
+	 */
+	private static final String SET_COMPLETED = """
+			WITH found AS (
+			  SELECT id FROM tasks WHERE user_id = :userId AND id = ANY(:ids) ORDER BY id FOR UPDATE
+			)
+			UPDATE tasks SET completed = :completed,
+			  completed_at = CASE WHEN :completed THEN coalesce(completed_at, now()) END,
+			  version = version + 1, updated_at = now()
+			WHERE user_id = :userId AND id IN (SELECT id FROM found) AND (SELECT count(*) FROM found) = :count
 			RETURNING %s""".formatted(COLUMNS);
 
 	private final DatabaseClient db;
@@ -130,6 +149,22 @@ class TaskRepository {
 		return (versions != null) ? spec.bind("versions", versions) : spec;
 	}
 
+	/** Deletes every completed task of the user; how many there were. */
+	Mono<Long> deleteCompleted(String userId) {
+		return this.db.sql(DELETE_COMPLETED).bind("userId", userId).fetch().rowsUpdated();
+	}
+
+	/** Sets completed on every given task of the user, or on none if any is not theirs. */
+	Flux<Task> setCompleted(String userId, Set<Long> ids, boolean completed) {
+		return this.db.sql(SET_COMPLETED)
+			.bind("userId", userId)
+			.bind("ids", ids.toArray(Long[]::new))
+			.bind("completed", completed)
+			.bind("count", (long) ids.size())
+			.map(TaskRepository::task)
+			.all();
+	}
+
 	/**
 	 * One page of the caller's tasks, streamed. Each row also carries whether another page
 	 * follows and where this one ends, so that the {@code Link} header can be written before
@@ -137,7 +172,24 @@ class TaskRepository {
 	 */
 	Flux<PageRow> findPage(String userId, TaskListQuery query) {
 		TaskSort sort = query.sort();
-		String where = "user_id = :userId" + query.status().condition
+		PageStatement statement = pageStatement(userId, query);
+		GenericExecuteSpec spec = this.db.sql(statement.sql());
+		for (Map.Entry<String, Parameter> parameter : statement.parameters().entrySet()) {
+			spec = spec.bind(parameter.getKey(), parameter.getValue());
+		}
+		return spec.map((row) -> {
+			Task task = task(row);
+			long pageRows = row.get("page_rows", Long.class);
+			Position next = (pageRows > query.limit())
+					? new Position(row.get("last_value", sort.field().type), row.get("last_id", Long.class)) : null;
+			return new PageRow(task, next);
+		}).all();
+	}
+
+	/** The statement of {@link #findPage}, apart, so that tests can look at its plans. */
+	static PageStatement pageStatement(String userId, TaskListQuery query) {
+		TaskSort sort = query.sort();
+		String where = "user_id = :userId" + query.status().condition + query.filters().condition()
 				+ ((query.after() != null) ? " AND " + sort.after(":afterValue", ":afterId") : "");
 		// The window sees the one row past the page (the inner LIMIT) before the outer LIMIT drops it
 		String sql = """
@@ -147,23 +199,21 @@ class TaskRepository {
 				WINDOW page AS (ORDER BY %5$s ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 				ORDER BY %5$s
 				LIMIT :limit""".formatted(sort.field().name, COLUMNS, where, sort.orderBy(""), sort.orderBy("t."));
-		GenericExecuteSpec spec = this.db.sql(sql)
-			.bind("userId", userId)
-			.bind("limit", query.limit())
-			.bind("fetch", query.limit() + 1)
-			.bind("offset", query.offset());
+		Map<String, Parameter> parameters = new LinkedHashMap<>();
+		parameters.put("userId", Parameter.from(userId));
+		parameters.put("limit", Parameter.from(query.limit()));
+		parameters.put("fetch", Parameter.from(query.limit() + 1));
+		parameters.put("offset", Parameter.from(query.offset()));
+		query.filters().parameters().forEach((name, value) -> parameters.put(name, Parameter.from(value)));
 		Position after = query.after();
 		if (after != null) {
-			spec = spec.bind("afterValue", Parameter.fromOrEmpty(after.value(), sort.field().type))
-				.bind("afterId", after.id());
+			parameters.put("afterValue", Parameter.fromOrEmpty(after.value(), sort.field().type));
+			parameters.put("afterId", Parameter.from(after.id()));
 		}
-		return spec.map((row) -> {
-			Task task = task(row);
-			long pageRows = row.get("page_rows", Long.class);
-			Position next = (pageRows > query.limit())
-					? new Position(row.get("last_value", sort.field().type), row.get("last_id", Long.class)) : null;
-			return new PageRow(task, next);
-		}).all();
+		return new PageStatement(sql, parameters);
+	}
+
+	record PageStatement(String sql, Map<String, Parameter> parameters) {
 	}
 
 	/** A task of a page, with the position of the page's end when another page follows. */

@@ -37,7 +37,11 @@ class TaskRouter {
 			.GET("", handler::list)
 			.HEAD("", handler::list)
 			.POST("", handler::create)
-			.route(path(""), MethodNotAllowed.allowing(GET, HEAD, POST))
+			.DELETE("", handler::deleteCompleted)
+			.route(path(""), MethodNotAllowed.allowing(GET, HEAD, POST, DELETE))
+			// Before /{id}: "complete" is never a task id
+			.POST("/complete", handler::completeMany)
+			.route(path("/complete"), MethodNotAllowed.allowing(POST))
 			.GET("/{id}", handler::get)
 			.HEAD("/{id}", handler::get)
 			.PUT("/{id}", handler::replace)

@@ -585,7 +585,19 @@ class BadRequestTests extends ApiTestSupport {
 					new String[] { "limit=10000", "limit" }, new String[] { "limit=abc", "limit" },
 					new String[] { "limit=-1", "limit" }, new String[] { "limit=99999999999", "limit" },
 					new String[] { "offset=-1", "offset" }, new String[] { "offset=abc", "offset" },
-					new String[] { "status=all&status=pending", "status" }, new String[] { "limit=5&limit=5", "limit" })) {
+					new String[] { "status=all&status=pending", "status" }, new String[] { "limit=5&limit=5", "limit" },
+					new String[] { "priority=urgent", "priority" }, new String[] { "priority=", "priority" },
+					new String[] { "priority=HIGH", "priority" },
+					new String[] { "priority=low&priority=low&priority=low&priority=low", "priority" },
+					new String[] { "tag=", "tag" }, new String[] { "tag=  ", "tag" }, new String[] { "tag=" + "t".repeat(51), "tag" },
+					new String[] { "tag=a" + "&tag=a".repeat(20), "tag" },
+					new String[] { "due_before=tomorrow", "due_before" }, new String[] { "due_before=", "due_before" },
+					new String[] { "due_after=2026-13-01", "due_after" }, new String[] { "due_after=2026-12-01T25:00:00Z", "due_after" },
+					new String[] { "due_after=10000-01-01", "due_after" },
+					new String[] { "due_before=2026-12-01&due_before=2026-12-02", "due_before" },
+					new String[] { "overdue=yes", "overdue" }, new String[] { "overdue=", "overdue" },
+					new String[] { "overdue=true&overdue=true", "overdue" },
+					new String[] { "q=" + "w".repeat(201), "q" }, new String[] { "q=!?-", "q" }, new String[] { "q=a&q=b", "q" })) {
 				arguments.add(arguments(form, query[0], query[1]));
 			}
 		}
@@ -616,6 +628,9 @@ class BadRequestTests extends ApiTestSupport {
 		assertThat(list(client, tasks + "?offset=0&status=all&sort=-created_at")).hasSize(2);
 		// Parameters the route does not know are ignored
 		assertThat(list(client, tasks + "?colour=red")).hasSize(2);
+		assertThat(list(client, tasks + "?priority=low&priority=medium&priority=high")).hasSize(2);
+		assertThat(list(client, tasks + "?tag=a" + "&tag=b".repeat(19))).isEmpty();
+		assertThat(list(client, tasks + "?q=" + "w".repeat(200) + "&tag=" + "t".repeat(50))).isEmpty();
 	}
 
 	// 400: conditional headers that are not lists of entity tags, naming the header
@@ -701,9 +716,12 @@ class BadRequestTests extends ApiTestSupport {
 	static Stream<Arguments> methodsNotAllowed() {
 		List<Arguments> arguments = new ArrayList<>();
 		for (PathForm form : PathForm.values()) {
-			arguments.add(arguments(form, HttpMethod.DELETE, "", Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST)));
-			arguments.add(arguments(form, HttpMethod.PUT, "", Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST)));
-			arguments.add(arguments(form, HttpMethod.PATCH, "", Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST)));
+			Set<HttpMethod> list = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.DELETE);
+			arguments.add(arguments(form, HttpMethod.PUT, "", list));
+			arguments.add(arguments(form, HttpMethod.PATCH, "", list));
+			arguments.add(arguments(form, HttpMethod.GET, "/complete", Set.of(HttpMethod.POST)));
+			arguments.add(arguments(form, HttpMethod.DELETE, "/complete", Set.of(HttpMethod.POST)));
+			arguments.add(arguments(form, HttpMethod.PATCH, "/complete", Set.of(HttpMethod.POST)));
 			arguments.add(arguments(form, HttpMethod.POST, "/1",
 					Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)));
 			arguments.add(arguments(form, HttpMethod.GET, "/1/complete", Set.of(HttpMethod.PATCH)));
