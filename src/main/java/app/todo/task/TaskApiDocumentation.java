@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
@@ -27,6 +28,7 @@ import static app.todo.openapi.ApiDocs.json;
 import static app.todo.openapi.ApiDocs.jsonBody;
 import static app.todo.openapi.ApiDocs.object;
 import static app.todo.openapi.ApiDocs.query;
+import static app.todo.openapi.ApiDocs.requestHeader;
 import static app.todo.openapi.ApiDocs.string;
 import static app.todo.openapi.ApiDocs.type;
 
@@ -49,36 +51,61 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 		Schema<?> completion = docs.define("TaskCompletion",
 				object().addProperty("completed", bool()).required(List.of("completed")));
 
+		Schema<?> tombstone = docs.define("TaskTombstone", object()
+			.addProperty("id", integer(1, Long.MAX_VALUE))
+			.addProperty("deleted", bool()._const(true))
+			.addProperty("updated_at", string().format("date-time").description("When the task was deleted."))
+			.required(List.of("id", "deleted", "updated_at"))
+			.description("A deleted task, in a delta sync (`updated_since`)."));
+		List<Parameter> listParameters = listParameters();
+		listParameters.add(query(TaskChangeFeed.PARAMETER, "Delta sync: the changes (tasks and `TaskTombstone`s) since a "
+				+ "`Sync-Token`, an RFC 3339 timestamp, or `*` for everything. Combines with `limit` only; older than "
+				+ "the tombstone retention is a 410.", string()));
 		docs.addForBothPathForms(HttpMethod.GET, "/tasks", addProblems(operation("listTasks", "List the caller's tasks")
-			.description("A page of tasks, streamed. When more follow, `Link: <...>; rel=\"next\"` points to the next page.")
-			.parameters(listParameters())
-			.responses(new ApiResponses().addApiResponse("200", json("A page of tasks.", ApiDocs.array(task))
-				.addHeaderObject("Link", header("`<url>; rel=\"next\"` when another page follows.")))), 400));
+			.description("A page of tasks, streamed. When more follow, `Link: <...>; rel=\"next\"` points to the next page. "
+					+ "With `updated_since`, a delta sync: changed tasks and tombstones, and on the last page a `Sync-Token`.")
+			.parameters(listParameters)
+			.responses(new ApiResponses().addApiResponse("200", json("A page of tasks (and, in a delta sync, tombstones).",
+					ApiDocs.array(new Schema<>().anyOf(List.of(task, tombstone))))
+				.addHeaderObject("Link", header("`<url>; rel=\"next\"` when another page follows."))
+				.addHeaderObject(TaskChangeFeed.SYNC_TOKEN, header("In a delta sync, on its last page: the value of "
+						+ "`updated_since` for the next sync.")))
+				.addApiResponse("410", ApiDocs.problem(410, "`updated_since` is older than the tombstone retention, so "
+						+ "deletions may be missing: drop the local copy and sync again with `updated_since=*`."))), 400));
 		docs.addForBothPathForms(HttpMethod.POST, "/tasks", writeProblems(operation("createTask", "Create a task")
+			.addParametersItem(requestHeader(IdempotentCreates.HEADER, "1 to 255 visible ASCII characters: a retry with the "
+					+ "same key and body within 24 hours replays the first 201 and creates nothing; another body is a 422.",
+					string().minLength(1).maxLength(255).pattern("^[!-~]+$")))
 			.requestBody(jsonBody(write, true))
 			.responses(new ApiResponses().addApiResponse("201", json("The task, as stored.", task)
-				.addHeaderObject("Location", header("The task's path.").required(true))))));
+				.addHeaderObject("Location", header("The task's path.").required(true))
+				.addHeaderObject("ETag", etag())
+				.addHeaderObject(IdempotentCreates.REPLAYED, header("`true` when this is the replayed answer of an "
+						+ "earlier request with the same Idempotency-Key."))))));
 		docs.addForBothPathForms(HttpMethod.GET, "/tasks/{id}", addProblems(operation("getTask", "Read a task")
 			.parameters(taskId())
-			.responses(ok(task)), 404));
+			.addParametersItem(requestHeader("If-None-Match", "ETags (or `*`); naming the current version gives a 304.",
+					string()))
+			.responses(ok(task).addApiResponse("304", new ApiResponse().description("Unchanged since the ETag given.")
+				.addHeaderObject("ETag", etag()))), 400, 404));
 		docs.addForBothPathForms(HttpMethod.PUT, "/tasks/{id}", writeProblems(operation("replaceTask", "Replace a task")
 			.description("Every writable member is set; absent optional members go back to their defaults.")
-			.parameters(taskId())
+			.parameters(taskIdIfMatch())
 			.requestBody(jsonBody(write, true))
 			.responses(ok(task))));
 		docs.addForBothPathForms(HttpMethod.PATCH, "/tasks/{id}", writeProblems(operation("patchTask", "Change some members of a task")
-			.parameters(taskId())
+			.parameters(taskIdIfMatch())
 			.requestBody(jsonBody(patch, true, "application/merge-patch+json", ApiDocs.JSON))
 			.responses(ok(task))));
 		docs.addForBothPathForms(HttpMethod.PATCH, "/tasks/{id}/complete", writeProblems(operation("completeTask",
 				"Complete a task, or reopen it")
 			.description("With no body, flips `completed`; with `{\"completed\": true|false}`, sets it.")
-			.parameters(taskId())
+			.parameters(taskIdIfMatch())
 			.requestBody(jsonBody(completion, false))
 			.responses(ok(task))));
 		docs.addForBothPathForms(HttpMethod.DELETE, "/tasks/{id}", addProblems(operation("deleteTask", "Delete a task")
-			.parameters(taskId())
-			.responses(new ApiResponses().addApiResponse("204", new ApiResponse().description("Deleted."))), 404));
+			.parameters(taskIdIfMatch())
+			.responses(new ApiResponses().addApiResponse("204", new ApiResponse().description("Deleted."))), 400, 404, 412));
 	}
 
 	/** The query parameters of {@code GET /api/tasks}, as {@link TaskListQuery} reads them. */
@@ -105,17 +132,29 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 	}
 
 	private static Operation writeProblems(Operation operation) {
-		return addProblems(operation, 400, 404, 413, 415, 422);
+		return addProblems(operation, 400, 404, 412, 413, 415, 422);
 	}
 
 	private static ApiResponses ok(Schema<?> task) {
-		return new ApiResponses().addApiResponse("200", json("The task.", task));
+		return new ApiResponses().addApiResponse("200", json("The task.", task).addHeaderObject("ETag", etag()));
 	}
 
+	private static Header etag() {
+		return header("The task's version as a strong entity tag, `\"<version>\"`.");
+	}
+
+	/** The task's id, and If-Match for the routes that change it. */
 	private static List<Parameter> taskId() {
 		return new ArrayList<>(List.of(new Parameter().in("path").name("id").required(true)
 			.description("The task's id; one that is not the caller's is a 404.")
 			.schema(integer(1, Long.MAX_VALUE))));
+	}
+
+	private static List<Parameter> taskIdIfMatch() {
+		List<Parameter> parameters = taskId();
+		parameters.add(requestHeader("If-Match", "Write only if the task's ETag is one of these (or `*`, any); "
+				+ "otherwise a 412 and nothing changes.", string()));
+		return parameters;
 	}
 
 	/** The writable members, as {@link TaskChanges} checks them. */
