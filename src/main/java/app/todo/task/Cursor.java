@@ -32,14 +32,15 @@ final class Cursor {
 	private Cursor() {
 	}
 
-	static String encode(String callerId, TaskSort sort, Status status, Position position) {
+	static String encode(String callerId, TaskSort sort, Status status, TaskFilters filters, Position position) {
 		String value = (position.value() != null) ? "=" + toText(position.value()) : "~";
-		String payload = String.join("\n", sort.parameter(), status.parameter(), Long.toString(position.id()), value);
+		String payload = String.join("\n", sort.parameter(), status.parameter(), filtersDigest(filters),
+				Long.toString(position.id()), value);
 		return ENCODER.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
 				+ ENCODER.encodeToString(digest(callerId, payload));
 	}
 
-	static Position decode(String cursor, String callerId, TaskSort sort, Status status) {
+	static Position decode(String cursor, String callerId, TaskSort sort, Status status, TaskFilters filters) {
 		int dot = cursor.indexOf('.');
 		if (cursor.length() > MAX_LENGTH || dot < 0) {
 			throw invalid();
@@ -53,16 +54,18 @@ final class Cursor {
 		catch (IllegalArgumentException ex) {
 			throw invalid();
 		}
-		String[] parts = payload.split("\n", 4);
-		if (!MessageDigest.isEqual(digest, digest(callerId, payload)) || parts.length != 4) {
+		String[] parts = payload.split("\n", 5);
+		if (!MessageDigest.isEqual(digest, digest(callerId, payload)) || parts.length != 5) {
 			throw invalid();
 		}
-		if (!parts[0].equals(sort.parameter()) || !parts[1].equals(status.parameter())) {
-			throw new InvalidParameterException("cursor", "belongs to another query: keep the sort and status it was made for.");
+		if (!parts[0].equals(sort.parameter()) || !parts[1].equals(status.parameter())
+				|| !parts[2].equals(filtersDigest(filters))) {
+			throw new InvalidParameterException("cursor",
+					"belongs to another query: keep the sort, status and filters it was made for.");
 		}
 		try {
-			Object value = parts[3].startsWith("=") ? fromText(parts[3].substring(1), sort.field().type) : null;
-			return new Position(value, Long.parseLong(parts[2]));
+			Object value = parts[4].startsWith("=") ? fromText(parts[4].substring(1), sort.field().type) : null;
+			return new Position(value, Long.parseLong(parts[3]));
 		}
 		catch (NumberFormatException | DateTimeParseException ex) {
 			throw invalid();
@@ -81,6 +84,11 @@ final class Cursor {
 			return Short.valueOf(text);
 		}
 		return text;
+	}
+
+	/** The filters, short enough for a URL whatever their size (a query can hold 20 tags and q). */
+	private static String filtersDigest(TaskFilters filters) {
+		return ENCODER.encodeToString(digest("", filters.key()));
 	}
 
 	private static byte[] digest(String callerId, String payload) {

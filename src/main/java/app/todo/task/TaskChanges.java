@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -163,17 +164,24 @@ final class TaskChanges {
 
 	/** RFC 3339, or a bare date meaning midnight UTC; years 1 to 9999 fit every client. */
 	private static Instant timestamp(String text) {
+		return parseTimestamp(text).orElseThrow(() -> new InvalidMemberException(TIMESTAMP_RULE));
+	}
+
+	static final String TIMESTAMP_RULE = "must be an RFC 3339 timestamp such as 2026-12-01T17:00:00Z, or a date such as 2026-12-01";
+
+	/** What {@code due_date} accepts; also the form of the list's due date filters. */
+	static Optional<Instant> parseTimestamp(String text) {
 		try {
 			OffsetDateTime timestamp = (text.length() == 10) ? LocalDate.parse(text).atStartOfDay().atOffset(ZoneOffset.UTC)
 					: OffsetDateTime.parse(text);
 			if (timestamp.getYear() >= 1 && timestamp.getYear() <= 9999) {
-				return timestamp.toInstant();
+				return Optional.of(timestamp.toInstant());
 			}
 		}
 		catch (DateTimeParseException ex) {
-			// reported below
+			// not a timestamp
 		}
-		throw new InvalidMemberException("must be an RFC 3339 timestamp such as 2026-12-01T17:00:00Z, or a date such as 2026-12-01");
+		return Optional.empty();
 	}
 
 	private static String[] tags(@Nullable JsonNode node) {

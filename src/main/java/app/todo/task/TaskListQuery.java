@@ -14,7 +14,8 @@ import org.springframework.util.MultiValueMap;
  * The query parameters of {@code GET /api/tasks}, checked: an unknown value is a {@code 400}
  * naming its parameter. Parameters the route does not know are ignored.
  */
-record TaskListQuery(Status status, TaskSort sort, int limit, long offset, @Nullable Position after) {
+record TaskListQuery(Status status, TaskSort sort, int limit, long offset, TaskFilters filters,
+		@Nullable Position after) {
 
 	static final int DEFAULT_LIMIT = 50;
 
@@ -55,18 +56,19 @@ record TaskListQuery(Status status, TaskSort sort, int limit, long offset, @Null
 					"must be one of created_at, updated_at, due_date, priority, title, optionally after '-'."));
 		int limit = (int) number(parameters, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
 		long offset = number(parameters, "offset", 0, 0, MAX_OFFSET);
+		TaskFilters filters = TaskFilters.from(parameters);
 		String cursor = single(parameters, "cursor");
 		Position after = null;
 		if (cursor != null) {
 			if (offset != 0) {
 				throw new InvalidParameterException("offset", "cannot be combined with cursor.");
 			}
-			after = Cursor.decode(cursor, callerId, sort, status);
+			after = Cursor.decode(cursor, callerId, sort, status, filters);
 		}
-		return new TaskListQuery(status, sort, limit, offset, after);
+		return new TaskListQuery(status, sort, limit, offset, filters, after);
 	}
 
-	private static @Nullable String single(MultiValueMap<String, String> parameters, String name) {
+	static @Nullable String single(MultiValueMap<String, String> parameters, String name) {
 		List<String> values = parameters.get(name);
 		if (values == null || values.isEmpty()) {
 			return null;

@@ -1,8 +1,10 @@
 package app.todo.task;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.StringJoiner;
 
 import io.r2dbc.spi.Readable;
@@ -27,7 +29,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class TaskRepository {
 
-	private static final String COLUMNS = "id, user_id, title, description, completed, priority, due_date, tags, "
+	static final String COLUMNS = "id, user_id, title, description, completed, priority, due_date, tags, "
 			+ "created_at, updated_at, completed_at, version";
 
 	/*
@@ -55,6 +57,23 @@ class TaskRepository {
 			WHERE user_id = :userId AND id = :id
 			RETURNING %s""".formatted(COLUMNS);
 
+	private static final String DELETE_COMPLETED = "DELETE FROM tasks WHERE user_id = :userId AND completed";
+
+	/*
+	 * All or nothing in one statement: the caller's rows among the ids are locked first (in id
+	 * order, so that two bulk writes cannot deadlock), and the update runs only if every id was
+	 * found; a row deleted meanwhile is not locked, so it makes the count fall short too.
+	 */
+	private static final String SET_COMPLETED = """
+			WITH found AS (
+			  SELECT id FROM tasks WHERE user_id = :userId AND id = ANY(:ids) ORDER BY id FOR UPDATE
+			)
+			UPDATE tasks SET completed = :completed,
+			  completed_at = CASE WHEN :completed THEN coalesce(completed_at, now()) END,
+			  version = version + 1, updated_at = now()
+			WHERE user_id = :userId AND id IN (SELECT id FROM found) AND (SELECT count(*) FROM found) = :count
+			RETURNING %s""".formatted(COLUMNS);
+
 	private final DatabaseClient db;
 
 	TaskRepository(DatabaseClient db) {
@@ -75,6 +94,15 @@ class TaskRepository {
 
 	/** Writes the given members and counts a new version; empty if there is no such task. */
 	Mono<Task> update(String userId, long id, TaskChanges changes) {
+		return update(userId, id, changes, null);
+	}
+
+	/**
+	 * Like {@link #update(String, long, TaskChanges)}, only if the task has one of the given
+	 * versions (any version when null): checked and written in one statement, so that two
+	 * writers holding the same version can never both win.
+	 */
+	Mono<Task> update(String userId, long id, TaskChanges changes, Integer @Nullable [] versions) {
 		StringJoiner assignments = new StringJoiner(", ");
 		for (Member member : changes.values().keySet()) {
 			assignments.add(member.column + " = :" + member.column);
@@ -84,17 +112,57 @@ class TaskRepository {
 			}
 		}
 		assignments.add("version = version + 1").add("updated_at = now()");
-		String sql = "UPDATE tasks SET " + assignments + " WHERE user_id = :userId AND id = :id RETURNING " + COLUMNS;
-		GenericExecuteSpec spec = this.db.sql(sql).bind("userId", userId).bind("id", id);
+		String sql = "UPDATE tasks SET " + assignments + " WHERE user_id = :userId AND id = :id" + ifVersion(versions)
+				+ " RETURNING " + COLUMNS;
+		GenericExecuteSpec spec = bindVersions(this.db.sql(sql).bind("userId", userId).bind("id", id), versions);
 		return bindAll(spec, changes.values()).map(TaskRepository::task).one();
 	}
 
 	Mono<Task> toggleCompleted(String userId, long id) {
-		return this.db.sql(TOGGLE_COMPLETED).bind("userId", userId).bind("id", id).map(TaskRepository::task).one();
+		return toggleCompleted(userId, id, null);
+	}
+
+	Mono<Task> toggleCompleted(String userId, long id, Integer @Nullable [] versions) {
+		String sql = TOGGLE_COMPLETED.replace("WHERE user_id = :userId AND id = :id",
+				"WHERE user_id = :userId AND id = :id" + ifVersion(versions));
+		return bindVersions(this.db.sql(sql).bind("userId", userId).bind("id", id), versions)
+			.map(TaskRepository::task)
+			.one();
 	}
 
 	Mono<Boolean> delete(String userId, long id) {
-		return this.db.sql(DELETE).bind("userId", userId).bind("id", id).fetch().rowsUpdated().map((rows) -> rows > 0);
+		return delete(userId, id, null);
+	}
+
+	Mono<Boolean> delete(String userId, long id, Integer @Nullable [] versions) {
+		return bindVersions(this.db.sql(DELETE + ifVersion(versions)).bind("userId", userId).bind("id", id), versions)
+			.fetch()
+			.rowsUpdated()
+			.map((rows) -> rows > 0);
+	}
+
+	private static String ifVersion(Integer @Nullable [] versions) {
+		return (versions != null) ? " AND version = ANY(:versions)" : "";
+	}
+
+	private static GenericExecuteSpec bindVersions(GenericExecuteSpec spec, Integer @Nullable [] versions) {
+		return (versions != null) ? spec.bind("versions", versions) : spec;
+	}
+
+	/** Deletes every completed task of the user; how many there were. */
+	Mono<Long> deleteCompleted(String userId) {
+		return this.db.sql(DELETE_COMPLETED).bind("userId", userId).fetch().rowsUpdated();
+	}
+
+	/** Sets completed on every given task of the user, or on none if any is not theirs. */
+	Flux<Task> setCompleted(String userId, Set<Long> ids, boolean completed) {
+		return this.db.sql(SET_COMPLETED)
+			.bind("userId", userId)
+			.bind("ids", ids.toArray(Long[]::new))
+			.bind("completed", completed)
+			.bind("count", (long) ids.size())
+			.map(TaskRepository::task)
+			.all();
 	}
 
 	/**
@@ -104,7 +172,24 @@ class TaskRepository {
 	 */
 	Flux<PageRow> findPage(String userId, TaskListQuery query) {
 		TaskSort sort = query.sort();
-		String where = "user_id = :userId" + query.status().condition
+		PageStatement statement = pageStatement(userId, query);
+		GenericExecuteSpec spec = this.db.sql(statement.sql());
+		for (Map.Entry<String, Parameter> parameter : statement.parameters().entrySet()) {
+			spec = spec.bind(parameter.getKey(), parameter.getValue());
+		}
+		return spec.map((row) -> {
+			Task task = task(row);
+			long pageRows = row.get("page_rows", Long.class);
+			Position next = (pageRows > query.limit())
+					? new Position(row.get("last_value", sort.field().type), row.get("last_id", Long.class)) : null;
+			return new PageRow(task, next);
+		}).all();
+	}
+
+	/** The statement of {@link #findPage}, apart, so that tests can look at its plans. */
+	static PageStatement pageStatement(String userId, TaskListQuery query) {
+		TaskSort sort = query.sort();
+		String where = "user_id = :userId" + query.status().condition + query.filters().condition()
 				+ ((query.after() != null) ? " AND " + sort.after(":afterValue", ":afterId") : "");
 		// The window sees the one row past the page (the inner LIMIT) before the outer LIMIT drops it
 		String sql = """
@@ -114,23 +199,21 @@ class TaskRepository {
 				WINDOW page AS (ORDER BY %5$s ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 				ORDER BY %5$s
 				LIMIT :limit""".formatted(sort.field().name, COLUMNS, where, sort.orderBy(""), sort.orderBy("t."));
-		GenericExecuteSpec spec = this.db.sql(sql)
-			.bind("userId", userId)
-			.bind("limit", query.limit())
-			.bind("fetch", query.limit() + 1)
-			.bind("offset", query.offset());
+		Map<String, Parameter> parameters = new LinkedHashMap<>();
+		parameters.put("userId", Parameter.from(userId));
+		parameters.put("limit", Parameter.from(query.limit()));
+		parameters.put("fetch", Parameter.from(query.limit() + 1));
+		parameters.put("offset", Parameter.from(query.offset()));
+		query.filters().parameters().forEach((name, value) -> parameters.put(name, Parameter.from(value)));
 		Position after = query.after();
 		if (after != null) {
-			spec = spec.bind("afterValue", Parameter.fromOrEmpty(after.value(), sort.field().type))
-				.bind("afterId", after.id());
+			parameters.put("afterValue", Parameter.fromOrEmpty(after.value(), sort.field().type));
+			parameters.put("afterId", Parameter.from(after.id()));
 		}
-		return spec.map((row) -> {
-			Task task = task(row);
-			long pageRows = row.get("page_rows", Long.class);
-			Position next = (pageRows > query.limit())
-					? new Position(row.get("last_value", sort.field().type), row.get("last_id", Long.class)) : null;
-			return new PageRow(task, next);
-		}).all();
+		return new PageStatement(sql, parameters);
+	}
+
+	record PageStatement(String sql, Map<String, Parameter> parameters) {
 	}
 
 	/** A task of a page, with the position of the page's end when another page follows. */
@@ -144,7 +227,7 @@ class TaskRepository {
 		return spec;
 	}
 
-	private static Task task(Readable row) {
+	static Task task(Readable row) {
 		return new Task(row.get("id", Long.class), row.get("user_id", String.class), row.get("title", String.class),
 				row.get("description", String.class), row.get("completed", Boolean.class),
 				Priority.ofCode(row.get("priority", Short.class)), row.get("due_date", Instant.class),

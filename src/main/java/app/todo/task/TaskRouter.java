@@ -15,6 +15,7 @@ import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
+import static org.springframework.web.reactive.function.server.RequestPredicates.queryParam;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
 /**
@@ -25,17 +26,23 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 class TaskRouter {
 
 	@Bean
-	RouterFunction<ServerResponse> taskRoutes(TaskHandler handler) {
-		return route().path("/api/tasks", () -> tasks(handler))
-			.path("/api/{user_id}/tasks", () -> tasks(handler).filter(Caller.mustMatchPathVariable("user_id")))
+	RouterFunction<ServerResponse> taskRoutes(TaskHandler handler, TaskChangeFeed feed) {
+		return route().path("/api/tasks", () -> tasks(handler, feed))
+			.path("/api/{user_id}/tasks", () -> tasks(handler, feed).filter(Caller.mustMatchPathVariable("user_id")))
 			.build();
 	}
 
-	private static RouterFunction<ServerResponse> tasks(TaskHandler handler) {
-		return route().GET("", handler::list)
+	private static RouterFunction<ServerResponse> tasks(TaskHandler handler, TaskChangeFeed feed) {
+		return route().GET("", queryParam(TaskChangeFeed.PARAMETER, (value) -> true), feed::changes)
+			.HEAD("", queryParam(TaskChangeFeed.PARAMETER, (value) -> true), feed::changes)
+			.GET("", handler::list)
 			.HEAD("", handler::list)
 			.POST("", handler::create)
-			.route(path(""), MethodNotAllowed.allowing(GET, HEAD, POST))
+			.DELETE("", handler::deleteCompleted)
+			.route(path(""), MethodNotAllowed.allowing(GET, HEAD, POST, DELETE))
+			// Before /{id}: "complete" is never a task id
+			.POST("/complete", handler::completeMany)
+			.route(path("/complete"), MethodNotAllowed.allowing(POST))
 			.GET("/{id}", handler::get)
 			.HEAD("/{id}", handler::get)
 			.PUT("/{id}", handler::replace)

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TaskRepositoryTests extends ApiTestSupport {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -510,7 +510,7 @@ class TaskRepositoryTests extends ApiTestSupport {
 	}
 
 	private static TaskListQuery query(Status status, TaskSort sort, int limit, @Nullable Position after) {
-		return new TaskListQuery(status, sort, limit, 0, after);
+		return new TaskListQuery(status, sort, limit, 0, TaskFilters.NONE, after);
 	}
 
 	/** Inserts on the test thread: these are the givens of a test, not what it checks. */

@@ -585,7 +585,19 @@ class BadRequestTests extends ApiTestSupport {
 					new String[] { "limit=10000", "limit" }, new String[] { "limit=abc", "limit" },
 					new String[] { "limit=-1", "limit" }, new String[] { "limit=99999999999", "limit" },
 					new String[] { "offset=-1", "offset" }, new String[] { "offset=abc", "offset" },
-					new String[] { "status=all&status=pending", "status" }, new String[] { "limit=5&limit=5", "limit" })) {
+					new String[] { "status=all&status=pending", "status" }, new String[] { "limit=5&limit=5", "limit" },
+					new String[] { "priority=urgent", "priority" }, new String[] { "priority=", "priority" },
+					new String[] { "priority=HIGH", "priority" },
+					new String[] { "priority=low&priority=low&priority=low&priority=low", "priority" },
+					new String[] { "tag=", "tag" }, new String[] { "tag=  ", "tag" }, new String[] { "tag=" + "t".repeat(51), "tag" },
+					new String[] { "tag=a" + "&tag=a".repeat(20), "tag" },
+					new String[] { "due_before=tomorrow", "due_before" }, new String[] { "due_before=", "due_before" },
+					new String[] { "due_after=2026-13-01", "due_after" }, new String[] { "due_after=2026-12-01T25:00:00Z", "due_after" },
+					new String[] { "due_after=10000-01-01", "due_after" },
+					new String[] { "due_before=2026-12-01&due_before=2026-12-02", "due_before" },
+					new String[] { "overdue=yes", "overdue" }, new String[] { "overdue=", "overdue" },
+					new String[] { "overdue=true&overdue=true", "overdue" },
+					new String[] { "q=" + "w".repeat(201), "q" }, new String[] { "q=!?-", "q" }, new String[] { "q=a&q=b", "q" })) {
 				arguments.add(arguments(form, query[0], query[1]));
 			}
 		}
@@ -616,6 +628,87 @@ class BadRequestTests extends ApiTestSupport {
 		assertThat(list(client, tasks + "?offset=0&status=all&sort=-created_at")).hasSize(2);
 		// Parameters the route does not know are ignored
 		assertThat(list(client, tasks + "?colour=red")).hasSize(2);
+		assertThat(list(client, tasks + "?priority=low&priority=medium&priority=high")).hasSize(2);
+		assertThat(list(client, tasks + "?tag=a" + "&tag=b".repeat(19))).isEmpty();
+		assertThat(list(client, tasks + "?q=" + "w".repeat(200) + "&tag=" + "t".repeat(50))).isEmpty();
+	}
+
+	// 400: conditional headers that are not lists of entity tags, naming the header
+
+	static Stream<Arguments> malformedConditionalHeaders() {
+		List<Arguments> arguments = new ArrayList<>();
+		for (PathForm form : PathForm.values()) {
+			for (Call call : List.of(Call.GET_ONE, Call.REPLACE, Call.PATCH, Call.COMPLETE, Call.COMPLETE_WITH_BODY,
+					Call.DELETE)) {
+				String header = (call == Call.GET_ONE) ? "If-None-Match" : "If-Match";
+				for (String value : List.of("1", "\"1", "W/1", "\"1\" junk", "w/\"1\"", "**", "\"1\";\"2\"", "\"a\"b\"")) {
+					arguments.add(arguments(form, call, header, value));
+				}
+			}
+		}
+		return arguments.stream();
+	}
+
+	@ParameterizedTest(name = "{0} {1} {2}: {3}")
+	@MethodSource("malformedConditionalHeaders")
+	void taskRouteWhenConditionalHeaderIsMalformedThenBadRequestNamingItAndNothingChanges(PathForm form, Call call,
+			String header, String value) {
+		String user = newUser();
+		WebTestClient client = as(user);
+		long id = create(client, ORIGINAL);
+		Map<String, Object> original = get(client, id);
+		String tasks = form.tasks(user);
+		RequestBodySpec request = client.method(call.method).uri(call.uri(tasks, id)).header(header, value);
+		if (call.contentType != null) {
+			request = request.contentType(call.contentType);
+		}
+		ResponseSpec response = (call.body != null) ? request.bodyValue(call.body).exchange() : request.exchange();
+		Map<String, Object> problem = expectProblem(response, HttpStatus.BAD_REQUEST, call.uri(tasks, id));
+		assertThat(problem.get("header")).isEqualTo(header);
+		assertThat((String) problem.get("detail")).contains(header);
+		assertThat(get(client, id)).isEqualTo(original);
+	}
+
+	// 400: an Idempotency-Key that is not 1 to 255 visible ASCII characters, naming the header
+
+	static Stream<Arguments> malformedIdempotencyKeys() {
+		List<Arguments> arguments = new ArrayList<>();
+		for (PathForm form : PathForm.values()) {
+			for (String key : List.of("", "a b", "tab\tkey", "clé", "x".repeat(256))) {
+				arguments.add(arguments(form, List.of(key)));
+			}
+			arguments.add(arguments(form, List.of("one", "two")));
+		}
+		return arguments.stream();
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("malformedIdempotencyKeys")
+	void createWhenIdempotencyKeyIsMalformedThenBadRequestNamingItAndNothingIsCreated(PathForm form, List<String> keys) {
+		String user = newUser();
+		WebTestClient client = as(user);
+		String tasks = form.tasks(user);
+		ResponseSpec response = client.post()
+			.uri(tasks)
+			.headers((headers) -> headers.put("Idempotency-Key", keys))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Sneaky\"}")
+			.exchange();
+		Map<String, Object> problem = expectProblem(response, HttpStatus.BAD_REQUEST, tasks);
+		assertThat(problem.get("header")).isEqualTo("Idempotency-Key");
+		assertThat(list(client, "/api/tasks")).isEmpty();
+	}
+
+	@ParameterizedTest
+	@EnumSource(PathForm.class)
+	void createWhenIdempotencyKeyIsAtItsBoundsThenCreated(PathForm form) {
+		String user = newUser();
+		WebTestClient client = as(user);
+		for (String key : List.of("k", "~".repeat(255), "!#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")) {
+			client.post().uri(form.tasks(user)).header("Idempotency-Key", key).contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"title\": \"Fine\"}").exchange().expectStatus().isCreated();
+		}
+		assertThat(list(client, "/api/tasks")).hasSize(3);
 	}
 
 	// 405: a method the route does not have, with Allow
@@ -623,9 +716,12 @@ class BadRequestTests extends ApiTestSupport {
 	static Stream<Arguments> methodsNotAllowed() {
 		List<Arguments> arguments = new ArrayList<>();
 		for (PathForm form : PathForm.values()) {
-			arguments.add(arguments(form, HttpMethod.DELETE, "", Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST)));
-			arguments.add(arguments(form, HttpMethod.PUT, "", Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST)));
-			arguments.add(arguments(form, HttpMethod.PATCH, "", Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST)));
+			Set<HttpMethod> list = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST, HttpMethod.DELETE);
+			arguments.add(arguments(form, HttpMethod.PUT, "", list));
+			arguments.add(arguments(form, HttpMethod.PATCH, "", list));
+			arguments.add(arguments(form, HttpMethod.GET, "/complete", Set.of(HttpMethod.POST)));
+			arguments.add(arguments(form, HttpMethod.DELETE, "/complete", Set.of(HttpMethod.POST)));
+			arguments.add(arguments(form, HttpMethod.PATCH, "/complete", Set.of(HttpMethod.POST)));
 			arguments.add(arguments(form, HttpMethod.POST, "/1",
 					Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE)));
 			arguments.add(arguments(form, HttpMethod.GET, "/1/complete", Set.of(HttpMethod.PATCH)));
