@@ -18,7 +18,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "todo.database.url=", "todo.database.embedded-directory=",
-				"todo.auth.secret=" + TestIdentityProvider.SECRET, "todo.cors.allowed-origins=https://app.example.com" })
+				"todo.auth.secret=" + TestIdentityProvider.SECRET, "todo.cors.allowed-origins=https://app.example.com",
+				// Many tests send hundreds of requests from one address; RateLimitTests has small limits
+				"todo.rate-limit.user-rate=1000000", "todo.rate-limit.user-burst=1000000",
+				"todo.rate-limit.address-rate=1000000", "todo.rate-limit.address-burst=1000000" })
 @AutoConfigureWebTestClient(timeout = "30s")
 @Import(TestcontainersConfiguration.class)
 public abstract class ApiTestSupport {

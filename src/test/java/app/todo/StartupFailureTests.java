@@ -36,6 +36,16 @@ class StartupFailureTests {
 			.doesNotContain("\tat ");
 	}
 
+	@Test
+	void startWhenNoTokenSourceWithADatabaseThenOneClearReport(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> SpringApplication.run(TodoApplication.class,
+				"--todo.database.url=postgresql://todo:" + PASSWORD + "@127.0.0.1:1/todo", "--todo.auth.secret=",
+				"--todo.auth.url=", "--server.port=0", "--spring.main.register-shutdown-hook=false"));
+		assertThat(output).contains("APPLICATION FAILED TO START", "No token source is configured", "BETTER_AUTH_URL")
+			.doesNotContain(PASSWORD)
+			.doesNotContain("\tat ");
+	}
+
 	private static void assertStartFails(String databaseUrl) {
 		assertThatException().isThrownBy(() -> SpringApplication.run(TodoApplication.class, databaseUrl,
 				"--todo.auth.secret=" + TestIdentityProvider.SECRET, "--server.port=0",

@@ -34,7 +34,11 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 	 * @param directory the data folder, kept across restarts; {@code null} for a throw-away one
 	 */
 	static EmbeddedPostgresServer start(@Nullable Path directory) throws IOException {
-		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60));
+		// No shutdown hook of its own: on SIGTERM it would stop PostgreSQL under the requests that
+		// the graceful shutdown lets finish; the context closes it after the connection pool
+		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+			.setPGStartupWait(Duration.ofSeconds(60))
+			.setRegisterShutdownHook(false);
 		if (directory != null) {
 			Path data = directory.toAbsolutePath();
 			Files.createDirectories(data);

@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import io.r2dbc.postgresql.client.ChannelBindingMode;
 import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.jspecify.annotations.Nullable;
@@ -32,11 +34,13 @@ record PostgresConnectionDetails(String host, int port, String database, String 
 		implements R2dbcConnectionDetails, JdbcConnectionDetails, LiquibaseConnectionDetails {
 
 	private static final List<String> SUPPORTED_PARAMETERS = List.of("sslmode", "sslrootcert", "application_name",
-			"connect_timeout", "channel_binding");
+			"connect_timeout", "channel_binding", "options");
 
 	/** libpq's names, which both drivers understand. */
 	private static final List<String> SSL_MODES = List.of("disable", "allow", "prefer", "require", "verify-ca",
 			"verify-full");
+
+	private static final List<String> CHANNEL_BINDINGS = List.of("disable", "prefer", "require");
 
 	private static final String EXAMPLE = "postgresql://user:password@host:5432/database?sslmode=require";
 
@@ -95,6 +99,11 @@ record PostgresConnectionDetails(String host, int port, String database, String 
 		if (sslMode != null && !SSL_MODES.contains(sslMode)) {
 			throw invalid("has an unknown sslmode '" + sslMode + "' (one of " + String.join(", ", SSL_MODES) + ")");
 		}
+		String channelBinding = parameters.get("channel_binding");
+		if (channelBinding != null && !CHANNEL_BINDINGS.contains(channelBinding)) {
+			throw invalid("has an unknown channel_binding '" + channelBinding + "' (one of "
+					+ String.join(", ", CHANNEL_BINDINGS) + ")");
+		}
 		String timeout = parameters.get("connect_timeout");
 		if (timeout != null && !timeout.matches("\\d{1,6}")) {
 			throw invalid("has a connect_timeout that is not a whole number of seconds");
@@ -136,9 +145,11 @@ record PostgresConnectionDetails(String host, int port, String database, String 
 				case "application_name" -> options.option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, value);
 				case "connect_timeout" ->
 					options.option(ConnectionFactoryOptions.CONNECT_TIMEOUT, Duration.ofSeconds(Long.parseLong(value)));
-				default -> {
-					// channel_binding: r2dbc-postgresql negotiates SCRAM on its own
-				}
+				case "channel_binding" -> options.option(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING,
+						ChannelBindingMode.valueOf(value.toUpperCase(Locale.ROOT)));
+				// Sent as the "options" startup parameter, as libpq does: Neon reads endpoint=... from it
+				case "options" -> options.option(PostgresqlConnectionFactoryProvider.OPTIONS, Map.of("options", value));
+				default -> throw new IllegalStateException("Unmapped parameter " + name);
 			}
 		});
 		return options.build();

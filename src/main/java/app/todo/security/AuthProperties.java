@@ -9,15 +9,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Which tokens to trust, from {@code BETTER_AUTH_SECRET}, {@code BETTER_AUTH_URL},
- * {@code JWT_ISSUER}, {@code JWT_AUDIENCE} and {@code JWT_JWKS_URI}. Blank means unset.
+ * {@code BETTER_AUTH_COOKIE_CACHE}, {@code JWT_ISSUER}, {@code JWT_AUDIENCE},
+ * {@code JWT_JWKS_URI}, {@code JWKS_REFRESH_INTERVAL} and {@code JWKS_REFETCH_COOLDOWN}.
+ * Blank means unset.
  *
  * @param secret shared secret of HS256 tokens
  * @param url base URL of the Better Auth server: its JWKS, issuer and audience
+ * @param cookieCache whether Better Auth's HS256 session cookie-cache token
+ * ({@code better-auth.session_data}, strategy {@code jwt}) is accepted too
  * @param clockSkew leeway for {@code exp} and {@code nbf}, at most 60 s
+ * @param jwksRefreshInterval how often the JWKS is refetched in the background
+ * @param jwksRefetchCooldown least time between two fetches caused by unknown key ids
  */
 @ConfigurationProperties("todo.auth")
 record AuthProperties(@Nullable String secret, @Nullable String url, @Nullable String issuer,
-		@Nullable String audience, @Nullable String jwksUri, @DefaultValue("60s") Duration clockSkew) {
+		@Nullable String audience, @Nullable String jwksUri, boolean cookieCache,
+		@DefaultValue("60s") Duration clockSkew, @DefaultValue("5m") Duration jwksRefreshInterval,
+		@DefaultValue("5s") Duration jwksRefetchCooldown) {
 
 	AuthProperties {
 		secret = blankToNull(secret);

@@ -11,6 +11,7 @@ import org.springframework.web.reactive.function.server.HandlerFilterFunction;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The signed-in user of a request: the token's subject, with the email and name the token
@@ -25,6 +26,13 @@ public record Caller(String id, @Nullable String email, @Nullable String name) {
 			.ofType(JwtAuthenticationToken.class)
 			.map((authentication) -> from(authentication.getToken()))
 			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.UNAUTHORIZED)));
+	}
+
+	/** The caller of an exchange that carries a verified token; empty for anonymous ones. */
+	public static Mono<Caller> of(ServerWebExchange exchange) {
+		return exchange.getPrincipal()
+			.ofType(JwtAuthenticationToken.class)
+			.map((authentication) -> from(authentication.getToken()));
 	}
 
 	/**

@@ -4,7 +4,11 @@ import java.net.URI;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.JOSEException;
@@ -23,43 +27,63 @@ import com.nimbusds.jose.jwk.RSAKey;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The public keys published at a JWKS URL, fetched without blocking and cached. A token
- * whose {@code kid} is unknown triggers one refetch, at most once per {@link #REFRESH_COOLDOWN},
- * so a rotated key is picked up without a restart while a flood of made-up key ids costs the
- * identity provider nothing.
+ * The public keys published at a JWKS URL. Fetched at start-up (readiness waits for it), then
+ * again in the background every refresh interval, never on the path of a token whose key is
+ * known. A token whose {@code kid} is unknown joins the fetch in flight or starts one, at most
+ * once per cool-down, so a rotated key is picked up without a restart while a flood of made-up
+ * key ids costs the identity provider nothing. The last good keys keep working while the
+ * provider is down or slow.
  */
-final class RemoteJwkSet {
+final class RemoteJwkSet implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RemoteJwkSet.class);
 
-	static final Duration MAX_AGE = Duration.ofMinutes(5);
-
-	static final Duration REFRESH_COOLDOWN = Duration.ofSeconds(10);
-
-	private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
-
-	private static final Duration FAILED_FETCH_RETRY = Duration.ofSeconds(2);
+	static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
 
 	private final WebClient webClient;
 
 	private final URI uri;
 
-	private final AtomicReference<Mono<Keys>> keys = new AtomicReference<>();
+	private final Duration refreshInterval;
 
-	private volatile @Nullable Keys lastGood;
+	private final Duration refetchCooldown;
 
-	RemoteJwkSet(WebClient webClient, URI uri) {
+	private volatile @Nullable Keys current;
+
+	private final AtomicReference<@Nullable Mono<Keys>> inFlight = new AtomicReference<>();
+
+	private final AtomicLong lastFetchNanos;
+
+	private volatile @Nullable Disposable schedule;
+
+	RemoteJwkSet(WebClient webClient, URI uri, Duration refreshInterval, Duration refetchCooldown) {
 		this.webClient = webClient;
 		this.uri = uri;
-		this.keys.set(fetch());
+		this.refreshInterval = refreshInterval;
+		this.refetchCooldown = refetchCooldown;
+		this.lastFetchNanos = new AtomicLong(System.nanoTime() - refetchCooldown.toNanos() - 1);
+	}
+
+	URI uri() {
+		return this.uri;
+	}
+
+	/** Whether keys have been fetched at least once: readiness. */
+	boolean isLoaded() {
+		return this.current != null;
 	}
 
 	Mono<List<JWSVerifier>> verifiersFor(JWSHeader header) {
@@ -67,41 +91,111 @@ final class RemoteJwkSet {
 		if (matcher == null) {
 			return Mono.error(new BadJwtException("The token's algorithm is not accepted"));
 		}
-		Mono<Keys> current = this.keys.get();
-		return current.flatMap((keys) -> {
+		Keys keys = this.current;
+		if (keys != null) {
 			List<JWSVerifier> verifiers = keys.select(matcher);
-			if (!verifiers.isEmpty() || !keys.isOlderThan(REFRESH_COOLDOWN)) {
+			// Only a key id never seen may be a rotated key: a known kid with the wrong algorithm,
+			// or no kid at all, is refused without asking the identity provider again
+			if (!verifiers.isEmpty() || header.getKeyID() == null || keys.keyIds().contains(header.getKeyID())) {
 				return Mono.just(verifiers);
 			}
-			Mono<Keys> refreshed = fetch();
-			Mono<Keys> next = this.keys.compareAndSet(current, refreshed) ? refreshed : this.keys.get();
-			return next.map((fresh) -> fresh.select(matcher));
-		});
+		}
+		Mono<Keys> running = this.inFlight.get();
+		if (running == null) {
+			if (!claimRefetch()) {
+				return Mono.just(List.of());
+			}
+			running = fetch();
+		}
+		return running.map((fresh) -> fresh.select(matcher))
+			.onErrorMap((ex) -> !(ex instanceof BadJwtException), (ex) -> new BadJwtException("No key to verify the token", ex));
 	}
 
-	private Mono<Keys> fetch() {
-		return this.webClient.get()
+	/** One refetch per cool-down, however many tokens with unknown keys arrive at once. */
+	private boolean claimRefetch() {
+		long last = this.lastFetchNanos.get();
+		long now = System.nanoTime();
+		return now - last >= this.refetchCooldown.toNanos() && this.lastFetchNanos.compareAndSet(last, now);
+	}
+
+	/** The fetch in flight, or a new one; either way the keys it ends with (the last good ones on failure). */
+	Mono<Keys> fetch() {
+		Sinks.One<Keys> sink = Sinks.one();
+		Mono<Keys> mine = sink.asMono();
+		if (!this.inFlight.compareAndSet(null, mine)) {
+			Mono<Keys> other = this.inFlight.get();
+			return (other != null) ? other : Mono.justOrEmpty(this.current);
+		}
+		this.lastFetchNanos.set(System.nanoTime());
+		this.webClient.get()
 			.uri(this.uri)
 			.accept(MediaType.APPLICATION_JSON)
 			.retrieve()
 			.bodyToMono(String.class)
 			.timeout(FETCH_TIMEOUT)
 			.map(Keys::parse)
-			.doOnNext((keys) -> this.lastGood = keys)
-			.onErrorResume((ex) -> {
-				logger.warn("Could not fetch the JWK set from " + this.uri + ": " + ex.getMessage());
-				// Keys that verified tokens a moment ago still do while the provider is away
-				Keys last = this.lastGood;
-				return (last != null) ? Mono.just(last) : Mono.error(new JwtException("The JWK set is unavailable", ex));
-			})
-			.cache((keys) -> keys.isOlderThan(MAX_AGE) ? REFRESH_COOLDOWN : MAX_AGE, (ex) -> FAILED_FETCH_RETRY,
-					() -> Duration.ZERO);
+			.subscribe((keys) -> {
+				Keys previous = this.current;
+				this.current = keys;
+				if (previous == null || !previous.keyIds().equals(keys.keyIds())) {
+					logger.info("JWK set at " + this.uri + " has key ids " + keys.keyIds());
+				}
+				this.inFlight.set(null);
+				sink.tryEmitValue(keys);
+			}, (ex) -> {
+				Keys last = this.current;
+				logger.warn("Could not fetch the JWK set from " + this.uri + ": " + ex.getMessage()
+						+ ((last != null) ? " (keeping the keys of the last fetch)" : ""));
+				this.inFlight.set(null);
+				if (last != null) {
+					sink.tryEmitValue(last);
+				}
+				else {
+					sink.tryEmitError(new JwtException("The JWK set is unavailable", ex));
+				}
+			});
+		return mine;
+	}
+
+	/** Fetches now, then every refresh interval; retries at the cool-down while fetches fail. */
+	@Override
+	public void start() {
+		fetch().subscribe((keys) -> {
+		}, (ex) -> {
+		});
+		Duration tick = (this.refetchCooldown.compareTo(this.refreshInterval) < 0) ? this.refetchCooldown
+				: this.refreshInterval;
+		this.schedule = Flux.interval(tick, tick, Schedulers.parallel())
+			.onBackpressureDrop()
+			.subscribe((ignored) -> {
+				Keys keys = this.current;
+				boolean due = (keys == null) ? claimRefetch() : keys.isOlderThan(this.refreshInterval) && claimRefetch();
+				if (due && this.inFlight.get() == null) {
+					fetch().subscribe((fresh) -> {
+					}, (ex) -> {
+					});
+				}
+			});
+	}
+
+	@Override
+	public void stop() {
+		Disposable scheduled = this.schedule;
+		if (scheduled != null) {
+			scheduled.dispose();
+			this.schedule = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.schedule != null;
 	}
 
 	private record Entry(JWK key, JWSVerifier verifier) {
 	}
 
-	private record Keys(List<Entry> entries, long fetchedAtNanos) {
+	record Keys(List<Entry> entries, Set<String> keyIds, long fetchedAtNanos) {
 
 		static Keys parse(String json) {
 			JWKSet set;
@@ -124,7 +218,13 @@ final class RemoteJwkSet {
 					logger.debug("Skipping JWK " + key.getKeyID() + ": " + ex.getMessage());
 				}
 			}
-			return new Keys(List.copyOf(entries), System.nanoTime());
+			Set<String> keyIds = new TreeSet<>();
+			entries.forEach((entry) -> {
+				if (entry.key().getKeyID() != null) {
+					keyIds.add(entry.key().getKeyID());
+				}
+			});
+			return new Keys(List.copyOf(entries), Collections.unmodifiableSet(keyIds), System.nanoTime());
 		}
 
 		private static JWSVerifier verifier(JWK key) throws JOSEException {

@@ -8,6 +8,7 @@ import java.util.List;
 import reactor.core.publisher.Mono;
 
 import app.todo.InvalidConfigurationException;
+import app.todo.ratelimit.RateLimits;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +17,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
@@ -34,22 +36,27 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Every {@code /api/} route needs a valid bearer token; everything else is public (health
- * probes) or unknown (404). Stateless: no session, no CSRF token, no saved request.
+ * Every {@code /api/} route but signing up and in needs a valid bearer token; everything else
+ * is public (health probes, the JWKS) or unknown (404). Stateless: no session, no CSRF token, no saved request.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 class SecurityConfiguration {
 
 	@Bean
-	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder) {
+	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
+			RateLimits rateLimits) {
 		return http
 			.authorizeExchange((exchanges) -> exchanges
+				// Signing up and in is how a caller gets a token (built-in accounts)
+				.pathMatchers("/api/auth/sign-up", "/api/auth/sign-in").permitAll()
 				.pathMatchers("/api/**").authenticated()
 				.anyExchange().permitAll())
 			.oauth2ResourceServer((resourceServer) -> resourceServer
 				.jwt((jwt) -> jwt.jwtDecoder(jwtDecoder))
-				.authenticationEntryPoint(SecurityConfiguration::unauthorized))
+				.authenticationEntryPoint(rateLimits.rejectedTokens(SecurityConfiguration::unauthorized)))
+			// After authentication, so that a request with a valid token counts against its user
+			.addFilterAfter(rateLimits.filter(), SecurityWebFiltersOrder.AUTHENTICATION)
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(SecurityConfiguration::unauthorized))
 			.cors(Customizer.withDefaults())
 			.csrf(ServerHttpSecurity.CsrfSpec::disable)
@@ -100,7 +107,8 @@ class SecurityConfiguration {
 		configuration.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE,
 				HttpHeaders.IF_MATCH, HttpHeaders.IF_NONE_MATCH, "Idempotency-Key"));
 		configuration.setExposedHeaders(List.of(HttpHeaders.LOCATION, HttpHeaders.LINK, HttpHeaders.ETAG,
-				HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE, "Sync-Token"));
+				HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE, "Sync-Token", "Idempotent-Replayed", "RateLimit",
+				"RateLimit-Policy"));
 		// Bearer tokens, not cookies: browsers need no credentials mode
 		configuration.setAllowCredentials(false);
 		configuration.setMaxAge(Duration.ofHours(1));

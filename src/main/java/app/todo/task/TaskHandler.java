@@ -1,10 +1,12 @@
 package app.todo.task;
 
 import java.net.URI;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -16,6 +18,7 @@ import app.todo.web.InvalidParameterException;
 import app.todo.web.JsonBodyReader;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MultiValueMap;
@@ -38,9 +41,12 @@ class TaskHandler {
 
 	private final JsonBodyReader bodies;
 
-	TaskHandler(TaskRepository repository, JsonBodyReader bodies) {
+	private final IdempotentCreates idempotentCreates;
+
+	TaskHandler(TaskRepository repository, JsonBodyReader bodies, IdempotentCreates idempotentCreates) {
 		this.repository = repository;
 		this.bodies = bodies;
+		this.idempotentCreates = idempotentCreates;
 	}
 
 	Mono<ServerResponse> list(ServerRequest request) {
@@ -60,19 +66,30 @@ class TaskHandler {
 		});
 	}
 
+	/** {@code 304} with the ETag and no body when {@code If-None-Match} names the current version. */
 	Mono<ServerResponse> get(ServerRequest request) {
 		long id = taskId(request);
+		TaskETag.check(request);
 		return Caller.of(request)
 			.flatMap((caller) -> this.repository.find(caller.id(), id))
 			.switchIfEmpty(Mono.error(TaskNotFoundException::new))
-			.flatMap(TaskHandler::ok);
+			.flatMap((task) -> TaskETag.noneMatchFails(request, task)
+					? ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(TaskETag.of(task)).build() : ok(task));
 	}
 
 	Mono<ServerResponse> create(ServerRequest request) {
+		String idempotencyKey = IdempotentCreates.key(request);
+		if (idempotencyKey != null) {
+			return Caller.of(request)
+				.zipWith(this.bodies.readObject(request, JSON).map(TaskChanges::allMembers))
+				.flatMap((callerAndTask) -> this.idempotentCreates.create(request, callerAndTask.getT1(), idempotencyKey,
+						callerAndTask.getT2()));
+		}
 		return Caller.of(request)
 			.zipWith(this.bodies.readObject(request, JSON).map(TaskChanges::allMembers))
 			.flatMap((callerAndTask) -> this.repository.insert(callerAndTask.getT1(), callerAndTask.getT2()))
 			.flatMap((task) -> ServerResponse.created(URI.create(request.path() + "/" + task.id()))
+				.eTag(TaskETag.of(task))
 				.contentType(MediaType.APPLICATION_JSON)
 				.bodyValue(task));
 	}
@@ -90,16 +107,19 @@ class TaskHandler {
 		Mono<Optional<JsonNode>> body = this.bodies.readOptionalObject(request, JSON)
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty());
-		return write(request, body, (userId, id, completion) -> completion
-			.map((json) -> this.repository.update(userId, id, TaskChanges.completion(json)))
-			.orElseGet(() -> this.repository.toggleCompleted(userId, id)));
+		return write(request, body, (userId, id, versions, completion) -> completion
+			.map((json) -> this.repository.update(userId, id, TaskChanges.completion(json), versions))
+			.orElseGet(() -> this.repository.toggleCompleted(userId, id, versions)));
 	}
 
 	Mono<ServerResponse> delete(ServerRequest request) {
 		long id = taskId(request);
+		TaskETag.check(request);
+		Integer[] versions = TaskETag.ifMatch(request);
 		return Caller.of(request)
-			.flatMap((caller) -> this.repository.delete(caller.id(), id))
-			.flatMap((deleted) -> deleted ? ServerResponse.noContent().build() : Mono.error(new TaskNotFoundException()));
+			.flatMap((caller) -> this.repository.delete(caller.id(), id, versions)
+				.flatMap((deleted) -> deleted ? ServerResponse.noContent().build()
+						: missingOrChanged(caller.id(), id, versions)));
 	}
 
 	/** {@code DELETE /api/tasks?status=completed}: clears the caller's completed tasks. */
@@ -135,18 +155,44 @@ class TaskHandler {
 	}
 
 	private Mono<ServerResponse> update(ServerRequest request, Mono<TaskChanges> body) {
-		return write(request, body, (userId, id, changes) -> changes.isEmpty() ? this.repository.find(userId, id)
-				: this.repository.update(userId, id, changes));
+		return write(request, body, (userId, id, versions, changes) -> changes.isEmpty()
+				? this.repository.find(userId, id).filter((task) -> matches(task, versions))
+				: this.repository.update(userId, id, changes, versions));
 	}
 
-	/** Reads the body, then writes the caller's task with it; a task that is not theirs is a 404. */
+	/**
+	 * Checks the conditional headers, reads the body, then writes the caller's task with it;
+	 * a task that is not theirs is a 404, one whose version If-Match does not name a 412.
+	 */
 	private <T> Mono<ServerResponse> write(ServerRequest request, Mono<T> body, TaskWrite<T> write) {
 		long id = taskId(request);
+		TaskETag.check(request);
+		Integer[] versions = TaskETag.ifMatch(request);
 		return Caller.of(request)
 			.zipWith(body)
-			.flatMap((callerAndBody) -> write.apply(callerAndBody.getT1().id(), id, callerAndBody.getT2()))
-			.switchIfEmpty(Mono.error(TaskNotFoundException::new))
+			.flatMap((callerAndBody) -> {
+				String userId = callerAndBody.getT1().id();
+				return write.apply(userId, id, versions, callerAndBody.getT2())
+					.switchIfEmpty(Mono.defer(() -> missingOrChanged(userId, id, versions)));
+			})
 			.flatMap(TaskHandler::ok);
+	}
+
+	/**
+	 * Why a write found no row: the task is missing (or not the caller's), or it is there with
+	 * another version. Asked after the write, which alone decided: this only picks the answer.
+	 */
+	private <T> Mono<T> missingOrChanged(String userId, long id, Integer @Nullable [] versions) {
+		if (versions == null) {
+			return Mono.error(new TaskNotFoundException());
+		}
+		return this.repository.find(userId, id)
+			.flatMap((task) -> Mono.<T>error(new TaskPreconditionFailedException()))
+			.switchIfEmpty(Mono.error(TaskNotFoundException::new));
+	}
+
+	private static boolean matches(Task task, Integer @Nullable [] versions) {
+		return versions == null || Arrays.asList(versions).contains(task.version());
 	}
 
 	/** The answer to clearing completed tasks. */
@@ -159,12 +205,12 @@ class TaskHandler {
 
 	private interface TaskWrite<T> {
 
-		Mono<Task> apply(String userId, long id, T body);
+		Mono<Task> apply(String userId, long id, Integer @Nullable [] versions, T body);
 
 	}
 
 	private static Mono<ServerResponse> ok(Task task) {
-		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(task);
+		return ServerResponse.ok().eTag(TaskETag.of(task)).contentType(MediaType.APPLICATION_JSON).bodyValue(task);
 	}
 
 	/** Ids are positive 64-bit integers; anything else names no task. */

@@ -29,7 +29,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 class TaskRepository {
 
-	private static final String COLUMNS = "id, user_id, title, description, completed, priority, due_date, tags, "
+	static final String COLUMNS = "id, user_id, title, description, completed, priority, due_date, tags, "
 			+ "created_at, updated_at, completed_at, version";
 
 	/*
@@ -94,6 +94,15 @@ class TaskRepository {
 
 	/** Writes the given members and counts a new version; empty if there is no such task. */
 	Mono<Task> update(String userId, long id, TaskChanges changes) {
+		return update(userId, id, changes, null);
+	}
+
+	/**
+	 * Like {@link #update(String, long, TaskChanges)}, only if the task has one of the given
+	 * versions (any version when null): checked and written in one statement, so that two
+	 * writers holding the same version can never both win.
+	 */
+	Mono<Task> update(String userId, long id, TaskChanges changes, Integer @Nullable [] versions) {
 		StringJoiner assignments = new StringJoiner(", ");
 		for (Member member : changes.values().keySet()) {
 			assignments.add(member.column + " = :" + member.column);
@@ -103,17 +112,41 @@ class TaskRepository {
 			}
 		}
 		assignments.add("version = version + 1").add("updated_at = now()");
-		String sql = "UPDATE tasks SET " + assignments + " WHERE user_id = :userId AND id = :id RETURNING " + COLUMNS;
-		GenericExecuteSpec spec = this.db.sql(sql).bind("userId", userId).bind("id", id);
+		String sql = "UPDATE tasks SET " + assignments + " WHERE user_id = :userId AND id = :id" + ifVersion(versions)
+				+ " RETURNING " + COLUMNS;
+		GenericExecuteSpec spec = bindVersions(this.db.sql(sql).bind("userId", userId).bind("id", id), versions);
 		return bindAll(spec, changes.values()).map(TaskRepository::task).one();
 	}
 
 	Mono<Task> toggleCompleted(String userId, long id) {
-		return this.db.sql(TOGGLE_COMPLETED).bind("userId", userId).bind("id", id).map(TaskRepository::task).one();
+		return toggleCompleted(userId, id, null);
+	}
+
+	Mono<Task> toggleCompleted(String userId, long id, Integer @Nullable [] versions) {
+		String sql = TOGGLE_COMPLETED.replace("WHERE user_id = :userId AND id = :id",
+				"WHERE user_id = :userId AND id = :id" + ifVersion(versions));
+		return bindVersions(this.db.sql(sql).bind("userId", userId).bind("id", id), versions)
+			.map(TaskRepository::task)
+			.one();
 	}
 
 	Mono<Boolean> delete(String userId, long id) {
-		return this.db.sql(DELETE).bind("userId", userId).bind("id", id).fetch().rowsUpdated().map((rows) -> rows > 0);
+		return delete(userId, id, null);
+	}
+
+	Mono<Boolean> delete(String userId, long id, Integer @Nullable [] versions) {
+		return bindVersions(this.db.sql(DELETE + ifVersion(versions)).bind("userId", userId).bind("id", id), versions)
+			.fetch()
+			.rowsUpdated()
+			.map((rows) -> rows > 0);
+	}
+
+	private static String ifVersion(Integer @Nullable [] versions) {
+		return (versions != null) ? " AND version = ANY(:versions)" : "";
+	}
+
+	private static GenericExecuteSpec bindVersions(GenericExecuteSpec spec, Integer @Nullable [] versions) {
+		return (versions != null) ? spec.bind("versions", versions) : spec;
 	}
 
 	/** Deletes every completed task of the user; how many there were. */
@@ -194,7 +227,7 @@ class TaskRepository {
 		return spec;
 	}
 
-	private static Task task(Readable row) {
+	static Task task(Readable row) {
 		return new Task(row.get("id", Long.class), row.get("user_id", String.class), row.get("title", String.class),
 				row.get("description", String.class), row.get("completed", Boolean.class),
 				Priority.ofCode(row.get("priority", Short.class)), row.get("due_date", Instant.class),

@@ -25,14 +25,16 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 class TaskRouter {
 
 	@Bean
-	RouterFunction<ServerResponse> taskRoutes(TaskHandler handler) {
-		return route().path("/api/tasks", () -> tasks(handler))
-			.path("/api/{user_id}/tasks", () -> tasks(handler).filter(Caller.mustMatchPathVariable("user_id")))
+	RouterFunction<ServerResponse> taskRoutes(TaskHandler handler, TaskChangeFeed feed) {
+		return route().path("/api/tasks", () -> tasks(handler, feed))
+			.path("/api/{user_id}/tasks", () -> tasks(handler, feed).filter(Caller.mustMatchPathVariable("user_id")))
 			.build();
 	}
 
-	private static RouterFunction<ServerResponse> tasks(TaskHandler handler) {
-		return route().GET("", handler::list)
+	private static RouterFunction<ServerResponse> tasks(TaskHandler handler, TaskChangeFeed feed) {
+		return route().GET("", TaskChangeFeed::isSync, feed::changes)
+			.HEAD("", TaskChangeFeed::isSync, feed::changes)
+			.GET("", handler::list)
 			.HEAD("", handler::list)
 			.POST("", handler::create)
 			.DELETE("", handler::deleteCompleted)

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
+import io.r2dbc.postgresql.client.ChannelBindingMode;
 import io.r2dbc.postgresql.client.SSLMode;
 import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,41 @@ class PostgresConnectionDetailsTests {
 		assertThat(details.getJdbcUrl()).isEqualTo("jdbc:postgresql://ep-cool-darkness-a1b2c3d4-pooler.eu-central-1.aws.neon.tech"
 				+ ":5432/neondb?sslmode=require&channelBinding=require");
 		assertThat(details.toString()).doesNotContain("npg_AbC123");
+	}
+
+	@Test
+	void fromUrlWhenNeonEndpointOptionThenBothDriversSendIt() {
+		PostgresConnectionDetails details = PostgresConnectionDetails.fromUrl(
+				"postgresql://neondb_owner:npg_AbC123@ep-cool-darkness-a1b2c3d4-pooler.eu-central-1.aws.neon.tech/neondb"
+						+ "?sslmode=require&channel_binding=require&options=endpoint%3Dep-cool-darkness-a1b2c3d4");
+		assertThat(details.parameters()).containsEntry("options", "endpoint=ep-cool-darkness-a1b2c3d4");
+		ConnectionFactoryOptions options = details.getConnectionFactoryOptions();
+		assertThat(options.getValue(PostgresqlConnectionFactoryProvider.OPTIONS))
+			.isEqualTo(Map.of("options", "endpoint=ep-cool-darkness-a1b2c3d4"));
+		assertThat(options.getValue(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING)).isEqualTo(ChannelBindingMode.REQUIRE);
+		assertThat(details.getJdbcUrl()).endsWith("?sslmode=require&channelBinding=require&options=endpoint%3Dep-cool-darkness-a1b2c3d4");
+	}
+
+	@Test
+	void fromUrlWhenServerSettingsInOptionsThenKeptVerbatim() {
+		PostgresConnectionDetails details = PostgresConnectionDetails
+			.fromUrl("postgresql://todo@host/db?options=-c%20statement_timeout%3D5000%20-c%20search_path%3Dtodo");
+		assertThat(details.getConnectionFactoryOptions().getValue(PostgresqlConnectionFactoryProvider.OPTIONS))
+			.isEqualTo(Map.of("options", "-c statement_timeout=5000 -c search_path=todo"));
+		assertThat(details.getJdbcUrl()).endsWith("?options=-c+statement_timeout%3D5000+-c+search_path%3Dtodo");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "disable", "prefer", "require" })
+	void fromUrlWhenChannelBindingThenMappedForR2dbc(String mode) {
+		PostgresConnectionDetails details = PostgresConnectionDetails.fromUrl("postgresql://todo@host/db?channel_binding=" + mode);
+		assertThat(details.getConnectionFactoryOptions().getValue(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING))
+			.isEqualTo(ChannelBindingMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)));
+	}
+
+	@Test
+	void fromUrlWhenUnknownChannelBindingThenInvalid() {
+		assertInvalid("postgresql://todo:" + SECRET + "@host/db?channel_binding=always", "unknown channel_binding 'always'");
 	}
 
 	@Test

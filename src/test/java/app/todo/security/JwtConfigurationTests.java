@@ -3,14 +3,21 @@ package app.todo.security;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import com.nimbusds.jose.JWSHeader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import app.todo.InvalidConfigurationException;
 import app.todo.TestIdentityProvider;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -21,13 +28,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Start-up checks of the token settings: an unusable one stops the application with a message
  * that names the setting (and never a secret); a usable one gives the decoder.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class JwtConfigurationTests {
 
 	private static final TestIdentityProvider identityProvider = TestIdentityProvider.get();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(AuthPropertiesConfiguration.class, DevelopmentTokensConfiguration.class,
-				JwtConfiguration.class);
+		.withUserConfiguration(AuthPropertiesConfiguration.class, JwtConfiguration.class);
 
 	@Test
 	void startWhenSecretShorterThan32BytesThenFailsWithoutEchoingIt() {
@@ -84,8 +91,7 @@ class JwtConfigurationTests {
 			.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo",
 					"todo.auth.secret=" + TestIdentityProvider.SECRET)
 			.run((context) -> {
-				assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class)
-					.doesNotHaveBean(DevelopmentTokens.class);
+				assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class);
 				Jwt jwt = context.getBean(ReactiveJwtDecoder.class)
 					.decode(identityProvider.hs256("alice"))
 					.block(Duration.ofSeconds(10));
@@ -114,10 +120,81 @@ class JwtConfigurationTests {
 	}
 
 	@Test
-	void startWhenNothingConfiguredThenDevelopmentMode() {
-		this.runner.run((context) -> assertThat(context).hasNotFailed()
-			.hasSingleBean(ReactiveJwtDecoder.class)
-			.hasSingleBean(DevelopmentTokens.class));
+	void startWhenNoTokenSourceAtAllThenFails() {
+		// Accounts off (no BearerTokenSource here) and no Better Auth setting: refused, database or not
+		this.runner.run((context) -> assertThat(startupFailure(context).getMessage()).contains("No token source"));
+	}
+
+	@Test
+	void startWhenCookieCacheWithoutSecretThenFails() {
+		this.runner.withPropertyValues("todo.auth.url=" + identityProvider.baseUrl(), "todo.auth.cookie-cache=true")
+			.run((context) -> assertThat(startupFailure(context).getMessage()).contains("BETTER_AUTH_COOKIE_CACHE")
+				.contains("BETTER_AUTH_SECRET"));
+	}
+
+	@Test
+	void startWhenEverySourceOnThenOneLineNamesThemAll(CapturedOutput output) {
+		this.runner
+			.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo",
+					"todo.auth.secret=" + TestIdentityProvider.SECRET, "todo.auth.cookie-cache=true",
+					"todo.auth.url=" + identityProvider.baseUrl())
+			.withBean(BearerTokenSource.class, () -> new BearerTokenSource() {
+
+				@Override
+				public String description() {
+					return "EdDSA tokens of the API's own accounts";
+				}
+
+				@Override
+				public boolean owns(JWSHeader header) {
+					return false;
+				}
+
+				@Override
+				public ReactiveJwtDecoder decoder() {
+					throw new UnsupportedOperationException();
+				}
+
+			})
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output.getOut().lines().filter((line) -> line.contains("Accepting bearer tokens: ")))
+					.singleElement()
+					.asString()
+					.contains("BETTER_AUTH_SECRET", "cookie-cache", identityProvider.baseUrl() + "/api/auth/jwks",
+							"the API's own accounts")
+					.doesNotContain(TestIdentityProvider.SECRET);
+			});
+	}
+
+	@Test
+	void startWhenJwksUnreachableThenNotReadyUntilFetched() {
+		// Port 1 on loopback refuses at once
+		this.runner.withPropertyValues("todo.auth.url=http://127.0.0.1:1").run((context) -> {
+			assertThat(context).hasNotFailed();
+			Health health = context.getBean("jwksHealthIndicator", ReactiveHealthIndicator.class)
+				.health()
+				.block(Duration.ofSeconds(10));
+			assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		});
+		this.runner.withPropertyValues("todo.auth.url=" + identityProvider.baseUrl()).run((context) -> {
+			RemoteJwkSet jwkSet = context.getBean(RemoteJwkSet.class);
+			jwkSet.fetch().block(Duration.ofSeconds(10));
+			Health health = context.getBean("jwksHealthIndicator", ReactiveHealthIndicator.class)
+				.health()
+				.block(Duration.ofSeconds(10));
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+		});
+	}
+
+	@Test
+	void startWhenNoJwksThenJwksHealthUp() {
+		this.runner.withPropertyValues("todo.auth.secret=" + TestIdentityProvider.SECRET).run((context) -> {
+			Health health = context.getBean("jwksHealthIndicator", ReactiveHealthIndicator.class)
+				.health()
+				.block(Duration.ofSeconds(10));
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+		});
 	}
 
 	private static InvalidConfigurationException startupFailure(AssertableApplicationContext context) {

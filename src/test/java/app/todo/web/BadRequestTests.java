@@ -633,6 +633,84 @@ class BadRequestTests extends ApiTestSupport {
 		assertThat(list(client, tasks + "?q=" + "w".repeat(200) + "&tag=" + "t".repeat(50))).isEmpty();
 	}
 
+	// 400: conditional headers that are not lists of entity tags, naming the header
+
+	static Stream<Arguments> malformedConditionalHeaders() {
+		List<Arguments> arguments = new ArrayList<>();
+		for (PathForm form : PathForm.values()) {
+			for (Call call : List.of(Call.GET_ONE, Call.REPLACE, Call.PATCH, Call.COMPLETE, Call.COMPLETE_WITH_BODY,
+					Call.DELETE)) {
+				String header = (call == Call.GET_ONE) ? "If-None-Match" : "If-Match";
+				for (String value : List.of("1", "\"1", "W/1", "\"1\" junk", "w/\"1\"", "**", "\"1\";\"2\"", "\"a\"b\"")) {
+					arguments.add(arguments(form, call, header, value));
+				}
+			}
+		}
+		return arguments.stream();
+	}
+
+	@ParameterizedTest(name = "{0} {1} {2}: {3}")
+	@MethodSource("malformedConditionalHeaders")
+	void taskRouteWhenConditionalHeaderIsMalformedThenBadRequestNamingItAndNothingChanges(PathForm form, Call call,
+			String header, String value) {
+		String user = newUser();
+		WebTestClient client = as(user);
+		long id = create(client, ORIGINAL);
+		Map<String, Object> original = get(client, id);
+		String tasks = form.tasks(user);
+		RequestBodySpec request = client.method(call.method).uri(call.uri(tasks, id)).header(header, value);
+		if (call.contentType != null) {
+			request = request.contentType(call.contentType);
+		}
+		ResponseSpec response = (call.body != null) ? request.bodyValue(call.body).exchange() : request.exchange();
+		Map<String, Object> problem = expectProblem(response, HttpStatus.BAD_REQUEST, call.uri(tasks, id));
+		assertThat(problem.get("header")).isEqualTo(header);
+		assertThat((String) problem.get("detail")).contains(header);
+		assertThat(get(client, id)).isEqualTo(original);
+	}
+
+	// 400: an Idempotency-Key that is not 1 to 255 visible ASCII characters, naming the header
+
+	static Stream<Arguments> malformedIdempotencyKeys() {
+		List<Arguments> arguments = new ArrayList<>();
+		for (PathForm form : PathForm.values()) {
+			for (String key : List.of("", "a b", "tab\tkey", "clé", "x".repeat(256))) {
+				arguments.add(arguments(form, List.of(key)));
+			}
+			arguments.add(arguments(form, List.of("one", "two")));
+		}
+		return arguments.stream();
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("malformedIdempotencyKeys")
+	void createWhenIdempotencyKeyIsMalformedThenBadRequestNamingItAndNothingIsCreated(PathForm form, List<String> keys) {
+		String user = newUser();
+		WebTestClient client = as(user);
+		String tasks = form.tasks(user);
+		ResponseSpec response = client.post()
+			.uri(tasks)
+			.headers((headers) -> headers.put("Idempotency-Key", keys))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Sneaky\"}")
+			.exchange();
+		Map<String, Object> problem = expectProblem(response, HttpStatus.BAD_REQUEST, tasks);
+		assertThat(problem.get("header")).isEqualTo("Idempotency-Key");
+		assertThat(list(client, "/api/tasks")).isEmpty();
+	}
+
+	@ParameterizedTest
+	@EnumSource(PathForm.class)
+	void createWhenIdempotencyKeyIsAtItsBoundsThenCreated(PathForm form) {
+		String user = newUser();
+		WebTestClient client = as(user);
+		for (String key : List.of("k", "~".repeat(255), "!#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")) {
+			client.post().uri(form.tasks(user)).header("Idempotency-Key", key).contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"title\": \"Fine\"}").exchange().expectStatus().isCreated();
+		}
+		assertThat(list(client, "/api/tasks")).hasSize(3);
+	}
+
 	// 405: a method the route does not have, with Allow
 
 	static Stream<Arguments> methodsNotAllowed() {

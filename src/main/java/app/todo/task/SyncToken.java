@@ -1,0 +1,134 @@
+package app.todo.task;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Base64;
+
+import org.jspecify.annotations.Nullable;
+
+import app.todo.web.InvalidParameterException;
+
+/**
+ * Where a delta sync starts, as the opaque value of {@code updated_since} and {@code Sync-Token}.
+ * <p>
+ * {@code floor} is a PostgreSQL transaction id: every transaction below it had ended when the
+ * token was made, so every change the client has not seen was written by a transaction at or
+ * above it (see {@link TaskChangeFeed}). {@code since} is when the token was made, for the
+ * retention check. A token may also carry where the page it continues ended ({@link Page}).
+ * <p>
+ * Like the list's cursor, bound to the user by a digest without a secret: a forged token can
+ * only ever select the caller's own rows, and the digest turns a damaged one into a 400.
+ *
+ * @param floor the oldest transaction whose changes are wanted; null for a timestamp or a full sync
+ * @param since changes after this time (a timestamp), or when the token was made; null for a full sync
+ * @param page where the previous page ended, for its {@code rel="next"} link
+ */
+record SyncToken(@Nullable Long floor, @Nullable Instant since, @Nullable Page page) {
+
+	/** Everything there is now: the first sync of a client, or after a {@code 410}. */
+	static final SyncToken FULL = new SyncToken(null, null, null);
+
+	private static final int MAX_LENGTH = 512;
+
+	private static final int DIGEST_BYTES = 16;
+
+	private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+	private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+	/**
+	 * A page's end, and the floor and time of the token that the last page will hand out: those
+	 * of the first page's snapshot, the oldest of all the pages, so that nothing that committed
+	 * while the client paged is skipped.
+	 */
+	record Page(long nextFloor, Instant nextSince, long afterXid, long afterId) {
+	}
+
+	static SyncToken after(long floor, Instant madeAt) {
+		return new SyncToken(floor, madeAt, null);
+	}
+
+	static SyncToken afterTime(Instant time) {
+		return new SyncToken(null, time, null);
+	}
+
+	SyncToken continuedAfter(Page page) {
+		return new SyncToken(this.floor, this.since, page);
+	}
+
+	String encode(String callerId) {
+		String payload = String.join("\n", "s1", text(this.floor), text(this.since),
+				(this.page != null) ? this.page.nextFloor() + "\n" + this.page.nextSince() + "\n" + this.page.afterXid()
+						+ "\n" + this.page.afterId() : "-");
+		return ENCODER.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+				+ ENCODER.encodeToString(digest(callerId, payload));
+	}
+
+	static SyncToken decode(String token, String callerId) {
+		int dot = token.indexOf('.');
+		if (token.length() > MAX_LENGTH || dot < 0) {
+			throw invalid();
+		}
+		String payload;
+		byte[] digest;
+		try {
+			payload = new String(DECODER.decode(token.substring(0, dot)), StandardCharsets.UTF_8);
+			digest = DECODER.decode(token.substring(dot + 1));
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid();
+		}
+		if (!MessageDigest.isEqual(digest, digest(callerId, payload))) {
+			throw invalid();
+		}
+		String[] parts = payload.split("\n", -1);
+		try {
+			if (parts[0].equals("s1") && parts.length == 4 && parts[3].equals("-")) {
+				return new SyncToken(longOrNull(parts[1]), instantOrNull(parts[2]), null);
+			}
+			if (parts[0].equals("s1") && parts.length == 7) {
+				return new SyncToken(longOrNull(parts[1]), instantOrNull(parts[2]), new Page(Long.parseLong(parts[3]),
+						Instant.parse(parts[4]), Long.parseLong(parts[5]), Long.parseLong(parts[6])));
+			}
+		}
+		catch (NumberFormatException | DateTimeParseException ex) {
+			// made by this API, so never
+		}
+		throw invalid();
+	}
+
+	private static String text(@Nullable Object value) {
+		return (value != null) ? value.toString() : "-";
+	}
+
+	private static @Nullable Long longOrNull(String text) {
+		return text.equals("-") ? null : Long.valueOf(text);
+	}
+
+	private static @Nullable Instant instantOrNull(String text) {
+		return text.equals("-") ? null : Instant.parse(text);
+	}
+
+	private static byte[] digest(String callerId, String payload) {
+		try {
+			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+			sha256.update("sync-token\0".getBytes(StandardCharsets.UTF_8));
+			sha256.update(callerId.getBytes(StandardCharsets.UTF_8));
+			sha256.update((byte) 0);
+			return Arrays.copyOf(sha256.digest(payload.getBytes(StandardCharsets.UTF_8)), DIGEST_BYTES);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static InvalidParameterException invalid() {
+		return new InvalidParameterException("updated_since",
+				"is not a Sync-Token this API made for you, nor an RFC 3339 timestamp, nor *.");
+	}
+
+}

@@ -1,0 +1,170 @@
+package app.todo.ops;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import app.todo.TestIdentityProvider;
+import app.todo.TestcontainersConfiguration;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
+import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What an operator scrapes and probes, with the actuator on its own port as in production:
+ * probes on both ports, metrics only on the management port, HTTP timings labelled by route
+ * template (never a task id or a user id), and W3C trace context continued from the caller.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "todo.database.url=", "todo.database.embedded-directory=",
+				"todo.auth.secret=" + TestIdentityProvider.SECRET, "management.server.port=0",
+				// A run full of rejected tokens from one address: over the default rate limit by design
+				"todo.rate-limit.enabled=false" })
+@AutoConfigureWebTestClient(timeout = "30s")
+@AutoConfigureMetrics
+@AutoConfigureTracing
+@Import(TestcontainersConfiguration.class)
+class ObservabilityTests {
+
+	private static final TestIdentityProvider identityProvider = TestIdentityProvider.get();
+
+	@Autowired
+	private WebTestClient client;
+
+	@LocalManagementPort
+	private int managementPort;
+
+	private WebTestClient management() {
+		return WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.managementPort)
+			.responseTimeout(Duration.ofSeconds(30))
+			.build();
+	}
+
+	@Test
+	void probesWhenManagementPortIsSetThenUpOnBothPortsWithoutDetails() {
+		for (String probe : new String[] { "/actuator/health/liveness", "/actuator/health/readiness" }) {
+			management().get().uri(probe).exchange().expectStatus().isOk().expectBody().json("{\"status\":\"UP\"}", true);
+		}
+		management().get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status").isEqualTo("UP")
+			.jsonPath("$.components").doesNotExist()
+			.jsonPath("$.details").doesNotExist();
+		for (String probe : new String[] { "/livez", "/readyz" }) {
+			this.client.get().uri(probe).exchange().expectStatus().isOk().expectBody().json("{\"status\":\"UP\"}", true);
+		}
+	}
+
+	@Test
+	void prometheusWhenManagementPortIsSetThenServedThereAndNotOnThePublicPort() {
+		this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isNotFound();
+		management().get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.TEXT_PLAIN);
+	}
+
+	@Test
+	void prometheusAfterRealRequestsThenRouteTemplatesAndNoRawIds() {
+		String user = "metrics-" + UUID.randomUUID();
+		WebTestClient alice = this.client.mutate()
+			.defaultHeaders((headers) -> headers.setBearerAuth(identityProvider.hs256(user)))
+			.build();
+		String id = alice.post()
+			.uri("/api/tasks")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Scrape me\"}")
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody()
+			.replaceAll("(?s).*\"id\":(\\d+).*", "$1");
+		alice.get().uri("/api/tasks/" + id).exchange().expectStatus().isOk();
+		alice.get().uri("/api/" + user + "/tasks/" + id).exchange().expectStatus().isOk();
+		alice.patch().uri("/api/" + user + "/tasks/" + id + "/complete").exchange().expectStatus().isOk();
+		alice.get().uri("/api/tasks/987654321987").exchange().expectStatus().isNotFound();
+		alice.get().uri("/no/such/route/" + user).exchange().expectStatus().isNotFound();
+		this.client.get().uri("/api/" + user + "/tasks").exchange().expectStatus().isUnauthorized();
+
+		String scrape = management().get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+
+		assertThat(uris(scrape)).contains("/api/tasks", "/api/tasks/{id}", "/api/{user_id}/tasks/{id}",
+				"/api/{user_id}/tasks/{id}/complete", "NOT_FOUND")
+			.allSatisfy((uri) -> assertThat(uri).doesNotContain(id).doesNotContain(user).doesNotContain("987654321987"));
+		assertThat(scrape).doesNotContain(user).doesNotContain("987654321987");
+		assertThat(scrape).contains("http_server_requests_seconds_count{", "r2dbc_pool_acquired_connections{", "r2dbc_pool_max_allocated_connections{", "jvm_memory_used_bytes",
+				"jvm_threads_live_threads", "reactor_netty_");
+	}
+
+	@Test
+	void requestWithTraceparentThenTheTraceContinuesAndTheResponseNamesIt() {
+		String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+		this.client.get()
+			.uri("/api/tasks")
+			.header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+			.header("Authorization", "Bearer " + identityProvider.hs256("trace-" + UUID.randomUUID()))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(RequestIdFilter.TRACE_HEADER, traceId)
+			.expectHeader()
+			.valueMatches(RequestIdFilter.HEADER, "[0-9a-f]{24}");
+
+		// Without one, a new trace starts; a request id offered by the caller is kept if it is sane
+		this.client.get()
+			.uri("/no-such-route")
+			.header(RequestIdFilter.HEADER, "lb-42.abc")
+			.exchange()
+			.expectHeader()
+			.valueMatches(RequestIdFilter.TRACE_HEADER, "[0-9a-f]{32}")
+			.expectHeader()
+			.valueEquals(RequestIdFilter.HEADER, "lb-42.abc");
+		this.client.get()
+			.uri("/no-such-route")
+			.header(RequestIdFilter.HEADER, "two words\"")
+			.exchange()
+			.expectHeader()
+			.valueMatches(RequestIdFilter.HEADER, "[0-9a-f]{24}");
+	}
+
+	private static java.util.Set<String> uris(String scrape) {
+		java.util.Set<String> uris = new java.util.TreeSet<>();
+		Matcher matcher = Pattern.compile("http_server_requests_seconds_count\\{[^}]*uri=\"([^\"]*)\"").matcher(scrape);
+		while (matcher.find()) {
+			uris.add(matcher.group(1));
+		}
+		return uris;
+	}
+
+}
