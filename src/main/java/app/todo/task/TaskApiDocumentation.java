@@ -76,6 +76,26 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 			.parameters(taskId())
 			.requestBody(jsonBody(completion, false))
 			.responses(ok(task))));
+		docs.addForBothPathForms(HttpMethod.DELETE, "/tasks", addProblems(operation("deleteCompletedTasks",
+				"Delete the caller's completed tasks")
+			.description("Only `status=completed` is accepted, and no other parameter, so that no request deletes every task.")
+			.parameters(new ArrayList<>(List.of(query("status", "Must be `completed`.", enumOf(List.of("completed")))
+				.required(true))))
+			.responses(new ApiResponses().addApiResponse("200", json("How many tasks were deleted.",
+					object().addProperty("deleted", integer(0, null)).required(List.of("deleted"))))), 400));
+		docs.addForBothPathForms(HttpMethod.POST, "/tasks/complete", writeProblems(operation("completeTasks",
+				"Complete, or reopen, a set of the caller's tasks")
+			.description("All or nothing: if any id is missing or someone else's, the answer is 404 and no task changes."
+					+ " Each task changed counts a new version.")
+			.requestBody(jsonBody(object()
+				.addProperty("ids", array(integer(1, Long.MAX_VALUE)).minItems(1).maxItems(BulkCompletion.MAX_IDS)
+					.description("Task ids; repeated ids count once."))
+				.addProperty("completed", bool()._default(true))
+				.required(List.of("ids")), true))
+			.responses(new ApiResponses().addApiResponse("200", json("The tasks as they now are, by id.",
+					object().addProperty("updated", integer(0, BulkCompletion.MAX_IDS))
+						.addProperty("tasks", array(task))
+						.required(List.of("updated", "tasks")))))));
 		docs.addForBothPathForms(HttpMethod.DELETE, "/tasks/{id}", addProblems(operation("deleteTask", "Delete a task")
 			.parameters(taskId())
 			.responses(new ApiResponses().addApiResponse("204", new ApiResponse().description("Deleted."))), 404));
@@ -97,7 +117,19 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 						integer(1, TaskListQuery.MAX_LIMIT)._default(TaskListQuery.DEFAULT_LIMIT)),
 				query("offset", "Tasks to skip, for old clients (the `Link` cursor is better); not with `cursor`.",
 						integer(0, TaskListQuery.MAX_OFFSET)._default(0)),
-				query("cursor", "Where the page starts: opaque, from the previous page's `Link: rel=\"next\"`.", string())));
+				query("cursor", "Where the page starts: opaque, from the previous page's `Link: rel=\"next\"`; only with"
+						+ " the parameters of the page it came from.", string()),
+				query("priority", "Tasks of any of these priorities; repeat the parameter.",
+						array(enumOf(Arrays.stream(Priority.values()).map(Priority::value).toList()))
+							.maxItems(Priority.values().length)),
+				query("tag", "Tasks with all of these tags, whatever their case; repeat the parameter.",
+						array(string().minLength(1).maxLength(TaskChanges.MAX_TAG_LENGTH)).maxItems(TaskChanges.MAX_TAGS)),
+				query("due_after", "Tasks due at or after this RFC 3339 timestamp or date (00:00Z).", string()),
+				query("due_before", "Tasks due before this RFC 3339 timestamp or date (00:00Z).", string()),
+				query("overdue", "`true`: due before now and not completed; `false`: all other tasks.", bool()),
+				query("q", "Tasks whose title or description has a word starting with each word of `q`, whatever"
+						+ " the case and accents; in the order of `sort`. Blank is no search.",
+						string().maxLength(TaskFilters.MAX_TEXT_LENGTH))));
 	}
 
 	private static Operation operation(String id, String summary) {
