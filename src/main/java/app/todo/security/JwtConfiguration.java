@@ -43,8 +43,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * The token check of the resource server: HS256 with {@code BETTER_AUTH_SECRET} (and, when
  * {@code BETTER_AUTH_COOKIE_CACHE} is on, Better Auth's session cookie-cache token), asymmetric
  * tokens against the JWKS of {@code BETTER_AUTH_URL}, and any {@link BearerTokenSource} bean.
- * Start-up names every source that is on in one line, and fails when none is (outside
- * development mode) or when a setting is unusable.
+ * Start-up names every source that is on in one line, and fails when none is or when a setting
+ * is unusable.
  */
 @Configuration(proxyBeanMethods = false)
 class JwtConfiguration {
@@ -78,8 +78,8 @@ class JwtConfiguration {
 	}
 
 	@Bean
-	ReactiveJwtDecoder jwtDecoder(AuthProperties properties, ObjectProvider<DevelopmentTokens> developmentTokens,
-			ObjectProvider<RemoteJwkSet> jwkSet, ObjectProvider<BearerTokenSource> otherSources) {
+	ReactiveJwtDecoder jwtDecoder(AuthProperties properties, ObjectProvider<RemoteJwkSet> jwkSet,
+			ObjectProvider<BearerTokenSource> otherSources) {
 		if (properties.clockSkew().isNegative() || properties.clockSkew().compareTo(TokenValidators.MAX_CLOCK_SKEW) > 0) {
 			throw new InvalidConfigurationException("todo.auth.clock-skew must be between 0 and 60 seconds.",
 					"Set a clock skew of at most 60s.");
@@ -90,17 +90,12 @@ class JwtConfiguration {
 		}
 		List<String> sources = new ArrayList<>();
 		ReactiveJwtDecoder hmac = null;
-		DevelopmentTokens development = developmentTokens.getIfAvailable();
 		if (properties.secret() != null) {
 			hmac = hmacDecoder(secretBytes(properties.secret()), properties);
 			sources.add("HS256 tokens signed with BETTER_AUTH_SECRET");
 			if (properties.cookieCache()) {
 				sources.add("Better Auth session cookie-cache tokens (HS256, BETTER_AUTH_COOKIE_CACHE)");
 			}
-		}
-		else if (development != null) {
-			hmac = hmacDecoder(development.secret(), properties);
-			sources.add("HS256 development tokens from POST /dev/token");
 		}
 		ReactiveJwtDecoder asymmetric = null;
 		RemoteJwkSet keys = jwkSet.getIfAvailable();
@@ -115,7 +110,7 @@ class JwtConfiguration {
 		others.forEach((source) -> sources.add(source.description()));
 		if (sources.isEmpty()) {
 			throw new InvalidConfigurationException("No token source is configured: no request could ever be signed in.",
-					"Set BETTER_AUTH_URL (the Better Auth server whose JWKS signs tokens) and/or BETTER_AUTH_SECRET (HS256, 32 bytes or more), or turn on the API's own accounts.");
+					"Set BETTER_AUTH_URL (the Better Auth server whose JWKS signs tokens) and/or BETTER_AUTH_SECRET (HS256, 32 bytes or more), or leave the API's own accounts on (ACCOUNTS_ENABLED).");
 		}
 		logger.info("Accepting bearer tokens: " + String.join("; ", sources));
 		return new VerifiedTokenCache(new AlgorithmRoutingJwtDecoder(others, hmac, asymmetric));

@@ -36,8 +36,8 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Every {@code /api/} route needs a valid bearer token; everything else is public (health
- * probes) or unknown (404). Stateless: no session, no CSRF token, no saved request.
+ * Every {@code /api/} route but signing up and in needs a valid bearer token; everything else
+ * is public (health probes, the JWKS) or unknown (404). Stateless: no session, no CSRF token, no saved request.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -48,6 +48,8 @@ class SecurityConfiguration {
 			RateLimits rateLimits) {
 		return http
 			.authorizeExchange((exchanges) -> exchanges
+				// Signing up and in is how a caller gets a token (built-in accounts)
+				.pathMatchers("/api/auth/sign-up", "/api/auth/sign-in").permitAll()
 				.pathMatchers("/api/**").authenticated()
 				.anyExchange().permitAll())
 			.oauth2ResourceServer((resourceServer) -> resourceServer

@@ -75,7 +75,7 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 			.description("With an `Idempotency-Key`, a retry of the same body within 24 hours answers the first "
 					+ "answer and creates nothing; the same key with another body is a 422.")
 			.addParametersItem(requestHeader(IdempotentCreates.HEADER, "1 to 255 visible ASCII characters, per user.",
-					string().minLength(1).maxLength(255)))
+					string().minLength(1).maxLength(255).pattern("^[!-~]+$")))
 			.requestBody(jsonBody(write, true))
 			.responses(new ApiResponses().addApiResponse("201", withETag(json("The task, as stored.", task))
 				.addHeaderObject(HttpHeaders.LOCATION, header("The task's path.").required(true))

@@ -53,7 +53,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * since it takes the database away.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "todo.auth.secret=" + TestIdentityProvider.SECRET, "todo.database.embedded-directory=" })
+		properties = { "todo.auth.secret=" + TestIdentityProvider.SECRET, "todo.database.embedded-directory=",
+				// One user writing as fast as it can: far over the default rate limit by design
+				"todo.rate-limit.enabled=false" })
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DatabaseOutageTests {
 

@@ -33,9 +33,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The run command's promise: a task written, then the process killed with SIGKILL and started
- * again, is still there. The application runs as a separate JVM, as {@code java -jar} would run
- * it, in development mode on an embedded PostgreSQL whose data folder outlives both runs.
+ * The run command's promise: an account and its task written, then the process killed with
+ * SIGKILL and started again, are still there, and so is the key that signed the account's token.
+ * The application runs as a separate JVM, as {@code java -jar} would run it, with no setting but
+ * its port and data folder, on an embedded PostgreSQL whose data folder outlives both runs.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class EmbeddedDatabaseRestartTests {
@@ -44,11 +45,14 @@ class EmbeddedDatabaseRestartTests {
 
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
-	/** Variables that would turn development mode off or point the application elsewhere. */
+	/** Variables that would change the tokens or point the application elsewhere. */
 	private static final List<String> CLEARED_VARIABLES = List.of("DATABASE_URL", "DATABASE_POOL_SIZE",
-			"BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_JWKS_URI", "CORS_ALLOWED_ORIGINS");
+			"BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_JWKS_URI", "CORS_ALLOWED_ORIGINS",
+			"ACCOUNTS_ENABLED", "ACCOUNTS_ISSUER", "ACCOUNTS_AUDIENCE", "ACCOUNTS_SIGNING_KEY", "ACCOUNTS_TOKEN_LIFETIME");
 
 	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final String PASSWORD = "correct horse battery staple";
 
 	@TempDir
 	Path temp;
@@ -87,7 +91,10 @@ class EmbeddedDatabaseRestartTests {
 		Path data = this.temp.resolve("postgres");
 
 		Application first = start("first", data);
-		long id = createTask(first, token(first, "alice"), "Survive SIGKILL");
+		JsonNode alice = signUp(first, "alice@example.com");
+		String aliceId = alice.get("user").get("id").asString();
+		String tokenBeforeRestart = alice.get("token").asString();
+		long id = createTask(first, tokenBeforeRestart, "Survive SIGKILL");
 		long orphan = postmasterPid(data).orElseThrow(() -> new AssertionError("no postmaster.pid in " + data));
 		this.postmasters.add(orphan);
 
@@ -101,18 +108,21 @@ class EmbeddedDatabaseRestartTests {
 		this.postmasters.add(postmaster);
 		assertThat(postmaster).isNotEqualTo(orphan);
 
-		HttpResponse<String> task = send(second, HttpRequest.newBuilder(second.uri("/api/tasks/" + id))
-			.header("Authorization", "Bearer " + token(second, "alice"))
-			.GET());
-		assertThat(task.statusCode()).as(describe(second, task)).isEqualTo(200);
-		JsonNode body = json.readTree(task.body());
-		assertThat(body.get("id").asLong()).isEqualTo(id);
-		assertThat(body.get("title").asString()).isEqualTo("Survive SIGKILL");
-		assertThat(body.get("user_id").asString()).isEqualTo("alice");
+		// The token from before the restart still opens the API: the signing key was kept
+		for (String token : List.of(tokenBeforeRestart, signIn(second, "ALICE@example.com"))) {
+			HttpResponse<String> task = send(second, HttpRequest.newBuilder(second.uri("/api/tasks/" + id))
+				.header("Authorization", "Bearer " + token)
+				.GET());
+			assertThat(task.statusCode()).as(describe(second, task)).isEqualTo(200);
+			JsonNode body = json.readTree(task.body());
+			assertThat(body.get("id").asLong()).isEqualTo(id);
+			assertThat(body.get("title").asString()).isEqualTo("Survive SIGKILL");
+			assertThat(body.get("user_id").asString()).isEqualTo(aliceId);
+		}
 
 		// Another user still cannot see it: the restart kept the owner too
 		HttpResponse<String> foreign = send(second, HttpRequest.newBuilder(second.uri("/api/tasks/" + id))
-			.header("Authorization", "Bearer " + token(second, "bob"))
+			.header("Authorization", "Bearer " + signUp(second, "bob@example.com").get("token").asString())
 			.GET());
 		assertThat(foreign.statusCode()).as(describe(second, foreign)).isEqualTo(404);
 
@@ -173,11 +183,21 @@ class EmbeddedDatabaseRestartTests {
 				+ ")\n" + logTail(application));
 	}
 
-	private String token(Application application, String subject) throws IOException, InterruptedException {
-		HttpResponse<String> response = send(application,
-				HttpRequest.newBuilder(application.uri("/dev/token?sub=" + subject)).POST(BodyPublishers.noBody()));
+	private JsonNode signUp(Application application, String email) throws IOException, InterruptedException {
+		HttpResponse<String> response = send(application, HttpRequest.newBuilder(application.uri("/api/auth/sign-up"))
+			.header("Content-Type", "application/json")
+			.POST(BodyPublishers.ofString("{\"email\": \"" + email + "\", \"password\": \"" + PASSWORD
+					+ "\", \"name\": \"Someone\"}")));
+		assertThat(response.statusCode()).as(describe(application, response)).isEqualTo(201);
+		return json.readTree(response.body());
+	}
+
+	private String signIn(Application application, String email) throws IOException, InterruptedException {
+		HttpResponse<String> response = send(application, HttpRequest.newBuilder(application.uri("/api/auth/sign-in"))
+			.header("Content-Type", "application/json")
+			.POST(BodyPublishers.ofString("{\"email\": \"" + email + "\", \"password\": \"" + PASSWORD + "\"}")));
 		assertThat(response.statusCode()).as(describe(application, response)).isEqualTo(200);
-		return response.body().strip();
+		return json.readTree(response.body()).get("token").asString();
 	}
 
 	private long createTask(Application application, String token, String title) throws IOException, InterruptedException {

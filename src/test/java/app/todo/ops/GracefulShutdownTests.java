@@ -93,10 +93,13 @@ class GracefulShutdownTests {
 		this.application = builder.start();
 		awaitReady(port, log);
 
-		HttpResponse<String> tokenResponse = send(HttpRequest.newBuilder(uri(port, "/dev/token?sub=alice"))
-			.POST(BodyPublishers.noBody()));
-		assertThat(tokenResponse.statusCode()).isEqualTo(200);
-		String token = tokenResponse.body().strip();
+		// The built-in accounts are the token source of a deployment with no other setting
+		HttpResponse<String> tokenResponse = send(HttpRequest.newBuilder(uri(port, "/api/auth/sign-up"))
+			.header("Content-Type", "application/json")
+			.POST(BodyPublishers.ofString(
+					"{\"email\": \"alice@example.com\", \"password\": \"correct horse battery\", \"name\": \"Alice\"}")));
+		assertThat(tokenResponse.statusCode()).isEqualTo(201);
+		String token = json.readTree(tokenResponse.body()).get("token").asString();
 
 		try (Connection database = DriverManager.getConnection(
 				"jdbc:postgresql://localhost:" + postmasterPort(data) + "/postgres", "postgres", "postgres")) {

@@ -30,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "todo.database.url=", "todo.database.embedded-directory=",
-				"todo.auth.secret=" + TestIdentityProvider.SECRET, "management.server.port=0" })
+				"todo.auth.secret=" + TestIdentityProvider.SECRET, "management.server.port=0",
+				// A run full of rejected tokens from one address: over the default rate limit by design
+				"todo.rate-limit.enabled=false" })
 @AutoConfigureWebTestClient(timeout = "30s")
 @AutoConfigureMetrics
 @AutoConfigureTracing

@@ -47,7 +47,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "todo.database.url=", "todo.database.embedded-directory=",
 				"todo.auth.secret=" + BetterAuthStandIn.SECRET, "todo.auth.cookie-cache=true",
-				"todo.auth.jwks-refetch-cooldown=" + BetterAuthInteroperabilityTests.COOLDOWN_MILLIS + "ms" })
+				"todo.auth.jwks-refetch-cooldown=" + BetterAuthInteroperabilityTests.COOLDOWN_MILLIS + "ms",
+				// Hundreds of rejected tokens from one address: over the default rate limit by design
+				"todo.rate-limit.enabled=false" })
 @AutoConfigureWebTestClient(timeout = "30s")
 @Import(TestcontainersConfiguration.class)
 @ExtendWith(OutputCaptureExtension.class)

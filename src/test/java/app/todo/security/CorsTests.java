@@ -61,7 +61,7 @@ class CorsTests extends ApiTestSupport {
 			.returnResult(Void.class)
 			.getResponseHeaders();
 		List<String> exposed = headers.getAccessControlExposeHeaders().stream().map(String::toLowerCase).toList();
-		assertThat(exposed).contains("link", "location");
+		assertThat(exposed).contains("link", "location", "retry-after", "ratelimit", "ratelimit-policy");
 	}
 
 	@Test

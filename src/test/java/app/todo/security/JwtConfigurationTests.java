@@ -34,8 +34,7 @@ class JwtConfigurationTests {
 	private static final TestIdentityProvider identityProvider = TestIdentityProvider.get();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(AuthPropertiesConfiguration.class, DevelopmentTokensConfiguration.class,
-				JwtConfiguration.class);
+		.withUserConfiguration(AuthPropertiesConfiguration.class, JwtConfiguration.class);
 
 	@Test
 	void startWhenSecretShorterThan32BytesThenFailsWithoutEchoingIt() {
@@ -92,8 +91,7 @@ class JwtConfigurationTests {
 			.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo",
 					"todo.auth.secret=" + TestIdentityProvider.SECRET)
 			.run((context) -> {
-				assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class)
-					.doesNotHaveBean(DevelopmentTokens.class);
+				assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class);
 				Jwt jwt = context.getBean(ReactiveJwtDecoder.class)
 					.decode(identityProvider.hs256("alice"))
 					.block(Duration.ofSeconds(10));
@@ -122,10 +120,9 @@ class JwtConfigurationTests {
 	}
 
 	@Test
-	void startWhenNothingConfiguredThenDevelopmentMode() {
-		this.runner.run((context) -> assertThat(context).hasNotFailed()
-			.hasSingleBean(ReactiveJwtDecoder.class)
-			.hasSingleBean(DevelopmentTokens.class));
+	void startWhenNoTokenSourceAtAllThenFails() {
+		// Accounts off (no BearerTokenSource here) and no Better Auth setting: refused, database or not
+		this.runner.run((context) -> assertThat(startupFailure(context).getMessage()).contains("No token source"));
 	}
 
 	@Test
