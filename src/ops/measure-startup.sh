@@ -33,7 +33,7 @@ start_once() { # extra JVM flags...: prints milliseconds from launch to readines
   t0=$(date +%s%N)
   PORT=$port "$java" "${flags[@]}" "$@" -jar app.jar >"$work/run.log" 2>&1 &
   pid=$!
-  until curl -fs --max-time 1 "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null; do
+  until curl -fs --max-time 1 "http://127.0.0.1:$port/readyz" >/dev/null; do
     kill -0 "$pid" 2>/dev/null || { tail -20 "$work/run.log" >&2; exit 1; }
     sleep 0.05
   done

@@ -52,9 +52,9 @@ expect() { # status "status body" description
 json_id() { grep -o '"id":[0-9]*' | head -1 | cut -d: -f2; }
 
 # --- 1. TLS and HTTP/2 -----------------------------------------------------------------------
-version=$(curl -sS "${ca[@]}" --http2 -o /dev/null -w '%{http_version}' "$lb/actuator/health/readiness")
+version=$(curl -sS "${ca[@]}" --http2 -o /dev/null -w '%{http_version}' "$lb/readyz")
 [[ $version == 2 ]] || fail "the balancer answered HTTP/$version to a client offering h2"
-version=$(curl -sS "${ca[@]}" --http1.1 -o /dev/null -w '%{http_version}' "$lb/actuator/health/readiness")
+version=$(curl -sS "${ca[@]}" --http1.1 -o /dev/null -w '%{http_version}' "$lb/readyz")
 [[ $version == 1.1 ]] || fail "the balancer answered HTTP/$version to an HTTP/1.1 client"
 pass "TLS with a certificate for localhost, HTTP/2 and HTTP/1.1 through the balancer"
 

@@ -115,6 +115,8 @@ PGPASSWORD=$db_password "$pg_bin/psql" -q -h 127.0.0.1 -p "$pg_port" -U todo -d 
 # The same variables compose gives every replica
 export DATABASE_URL="postgresql://todo:$db_password@127.0.0.1:$pg_port/todo"
 export BETTER_AUTH_SECRET=${BETTER_AUTH_SECRET:-$(openssl rand -base64 48)}
+# The balancer connects from loopback: its X-Forwarded-For names the client
+export TRUSTED_PROXIES=${TRUSTED_PROXIES:-127.0.0.1}
 
 # A copy, so that a build during the run does not pull the jar from under the replicas
 cp "$jar" "$TOPOLOGY_DIR/todo-api.jar"
@@ -134,14 +136,12 @@ start_replica() { # N: starts replica N (again), on its own ports, with the envi
   ) &
   echo $! >"$TOPOLOGY_DIR/api-$n.pid"
   export "API_${n}_PID=$!" "API_${n}_URL=http://127.0.0.1:$port" "API_${n}=127.0.0.1:$port"
-  export "API_${n}_HEALTH_PORT=${MANAGEMENT_SERVER_PORT:+$mport}"
-  if [[ -z ${MANAGEMENT_SERVER_PORT:-} ]]; then export "API_${n}_HEALTH_PORT=$port"; fi
   echo "topology: replica $n (pid $!) on 127.0.0.1:$port, log $TOPOLOGY_DIR/api-$n.log" >&2
 }
 export -f start_replica
 wait_ready() { # N
-  local n=$1 pid_var="API_${1}_PID" port_var="API_${1}_HEALTH_PORT"
-  wait_for "replica $n" bash -c "kill -0 ${!pid_var} || exit 0; curl -fsS --max-time 2 http://127.0.0.1:${!port_var}/actuator/health/readiness" || return 1
+  local n=$1 pid_var="API_${1}_PID" url_var="API_${1}_URL"
+  wait_for "replica $n" bash -c "kill -0 ${!pid_var} || exit 0; curl -fsS --max-time 2 ${!url_var}/readyz" || return 1
   kill -0 "${!pid_var}" 2>/dev/null || { log "replica $n exited:"; tail -20 "$TOPOLOGY_DIR/api-$n.log" >&2; return 1; }
 }
 # One replica migrates the schema first, so that three do not race for Liquibase's lock
@@ -159,7 +159,9 @@ export BALANCER_BIND=127.0.0.1:$((base + 43)) BALANCER_STATS_BIND=127.0.0.1:$((b
 haproxy -f "$ops/haproxy.cfg" -db >"$TOPOLOGY_DIR/haproxy.log" 2>&1 &
 echo $! >"$TOPOLOGY_DIR/haproxy.pid"
 export TOPOLOGY_URL=https://127.0.0.1:$((base + 43)) TOPOLOGY_STATS_URL=http://127.0.0.1:$((base + 44))/stats
-wait_for "the balancer" curl -fsSk --max-time 2 "$TOPOLOGY_URL/actuator/health/readiness"
+balancer_ready() { kill -0 "$(cat "$TOPOLOGY_DIR/haproxy.pid")" || return 0; curl -fsSk --max-time 2 "$TOPOLOGY_URL/readyz"; }
+wait_for "the balancer" balancer_ready
+kill -0 "$(cat "$TOPOLOGY_DIR/haproxy.pid")" 2>/dev/null || { log "haproxy exited:"; tail -5 "$TOPOLOGY_DIR/haproxy.log" >&2; exit 1; }
 log "ready: $TOPOLOGY_URL (HTTP/2 and HTTP/1.1, self-signed unless BALANCER_CERTIFICATE), statistics $TOPOLOGY_STATS_URL"
 
 remaining=$((deadline - SECONDS))

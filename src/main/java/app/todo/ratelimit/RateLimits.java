@@ -16,8 +16,9 @@ import org.springframework.web.server.WebFilter;
 /**
  * Request rate limits, for the security filter chain to apply: per user (the token's subject)
  * once a token is verified, per client address for requests without a valid token. The probes
- * under {@code /actuator/} are never limited. Buckets live in this instance's memory, so behind
- * a balancer that spreads requests over N replicas a client gets N times the configured rate.
+ * (under {@code /actuator/}, {@code /livez} and {@code /readyz}) are never limited. Buckets live
+ * in this instance's memory, so behind a balancer that spreads requests over N replicas a client
+ * gets N times the configured rate.
  */
 @Component
 public final class RateLimits {
@@ -85,7 +86,9 @@ public final class RateLimits {
 
 	private static boolean isProbe(ServerWebExchange exchange) {
 		String path = exchange.getRequest().getPath().pathWithinApplication().value();
-		return path.equals("/actuator") || path.startsWith("/actuator/");
+		// /livez and /readyz: the probes that stay on the public port when the actuator has its own
+		return path.equals("/actuator") || path.startsWith("/actuator/") || path.equals("/livez")
+				|| path.equals("/readyz");
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.media.JsonSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
@@ -14,6 +15,7 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 
 import app.todo.openapi.ApiDocs;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 
@@ -27,87 +29,104 @@ import static app.todo.openapi.ApiDocs.json;
 import static app.todo.openapi.ApiDocs.jsonBody;
 import static app.todo.openapi.ApiDocs.object;
 import static app.todo.openapi.ApiDocs.query;
+import static app.todo.openapi.ApiDocs.requestHeader;
 import static app.todo.openapi.ApiDocs.string;
 import static app.todo.openapi.ApiDocs.type;
 
 /**
  * The task routes of {@link TaskRouter} in the OpenAPI document, in both path forms. A route
- * added to the router is documented here (the OpenAPI tests fail until it is).
+ * or query parameter added to the router is documented here (the OpenAPI tests fail until a
+ * route is).
  */
 @Component
 class TaskApiDocumentation implements OpenApiCustomizer {
 
 	private static final String TAG = "tasks";
 
+	private static final String TIMESTAMP = "An RFC 3339 timestamp, or a date such as `2026-12-01` (00:00Z).";
+
 	@Override
 	public void customise(OpenAPI openApi) {
 		ApiDocs docs = ApiDocs.of(openApi);
 		Schema<?> task = docs.schemaOf(Task.class);
+		Schema<?> tombstone = docs.schemaOf(TaskChangeFeed.Tombstone.class);
 		Schema<?> write = docs.define("TaskWrite", taskWrite(true));
 		Schema<?> patch = docs.define("TaskPatch", taskWrite(false)
 			.description("A JSON Merge Patch (RFC 7396): absent members stay, `null` resets a member to its default."));
 		Schema<?> completion = docs.define("TaskCompletion",
 				object().addProperty("completed", bool()).required(List.of("completed")));
+		Schema<?> bulkCompletion = docs.define("TaskBulkCompletion", object()
+			.addProperty("ids", array(integer(1, Long.MAX_VALUE)).minItems(1).maxItems(BulkCompletion.MAX_IDS))
+			.addProperty("completed", bool()._default(true))
+			.required(List.of("ids")));
 
 		docs.addForBothPathForms(HttpMethod.GET, "/tasks", addProblems(operation("listTasks", "List the caller's tasks")
-			.description("A page of tasks, streamed. When more follow, `Link: <...>; rel=\"next\"` points to the next page.")
+			.description("A page of tasks, streamed. When more follow, `Link: <...>; rel=\"next\"` points to the next "
+					+ "page. With `updated_since`, a delta sync instead: the tasks changed since then and the deleted "
+					+ "ones (`{\"id\", \"deleted\": true, \"updated_at\"}`), oldest change first, and a `Sync-Token` "
+					+ "for the next sync.")
 			.parameters(listParameters())
-			.responses(new ApiResponses().addApiResponse("200", json("A page of tasks.", ApiDocs.array(task))
-				.addHeaderObject("Link", header("`<url>; rel=\"next\"` when another page follows.")))), 400));
-		docs.addForBothPathForms(HttpMethod.POST, "/tasks", writeProblems(operation("createTask", "Create a task")
+			.responses(new ApiResponses().addApiResponse("200", json("A page of tasks (with `updated_since`, of "
+					+ "changed and deleted tasks).", array(new JsonSchema().oneOf(List.of(task, tombstone))))
+				.addHeaderObject(HttpHeaders.LINK, header("`<url>; rel=\"next\"` when another page follows."))
+				.addHeaderObject(TaskChangeFeed.SYNC_TOKEN, header("With `updated_since`, on the last page: the "
+						+ "`updated_since` of the next sync.")))), 400, 410));
+		docs.addForBothPathForms(HttpMethod.POST, "/tasks", addProblems(writeProblems(operation("createTask", "Create a task")
+			.description("With an `Idempotency-Key`, a retry of the same body within 24 hours answers the first "
+					+ "answer and creates nothing; the same key with another body is a 422.")
+			.addParametersItem(requestHeader(IdempotentCreates.HEADER, "1 to 255 visible ASCII characters, per user.",
+					string().minLength(1).maxLength(255).pattern("^[!-~]+$")))
 			.requestBody(jsonBody(write, true))
-			.responses(new ApiResponses().addApiResponse("201", json("The task, as stored.", task)
-				.addHeaderObject("Location", header("The task's path.").required(true))))));
+			.responses(new ApiResponses().addApiResponse("201", withETag(json("The task, as stored.", task))
+				.addHeaderObject(HttpHeaders.LOCATION, header("The task's path.").required(true))
+				.addHeaderObject(IdempotentCreates.REPLAYED, header("`true` when this is the answer to an earlier "
+						+ "request with the same `Idempotency-Key`."))))), 409));
+		docs.addForBothPathForms(HttpMethod.DELETE, "/tasks", addProblems(operation("deleteCompletedTasks",
+				"Delete the caller's completed tasks")
+			.addParametersItem(query("status", "Must be `completed`.", enumOf(List.of("completed"))).required(true))
+			.responses(new ApiResponses().addApiResponse("200", json("How many were deleted.",
+					docs.schemaOf(TaskHandler.Deleted.class)))), 400));
+		docs.addForBothPathForms(HttpMethod.POST, "/tasks/complete", writeProblems(operation("completeTasks",
+				"Complete (or reopen) several tasks, all or none")
+			.description("A missing or foreign id changes nothing and is a 404.")
+			.requestBody(jsonBody(bulkCompletion, true))
+			.responses(new ApiResponses().addApiResponse("200", json("The tasks, by id.",
+					docs.schemaOf(TaskHandler.Updated.class))))));
 		docs.addForBothPathForms(HttpMethod.GET, "/tasks/{id}", addProblems(operation("getTask", "Read a task")
 			.parameters(taskId())
-			.responses(ok(task)), 404));
-		docs.addForBothPathForms(HttpMethod.PUT, "/tasks/{id}", writeProblems(operation("replaceTask", "Replace a task")
+			.addParametersItem(requestHeader(HttpHeaders.IF_NONE_MATCH, "ETags; the current one answers 304.", string()))
+			.responses(ok(task)
+				.addApiResponse("304", new ApiResponse().description("Not modified: `If-None-Match` names the current version.")
+					.addHeaderObject(HttpHeaders.ETAG, header("The current version.")))), 400, 404));
+		docs.addForBothPathForms(HttpMethod.PUT, "/tasks/{id}", conditional(writeProblems(operation("replaceTask", "Replace a task")
 			.description("Every writable member is set; absent optional members go back to their defaults.")
 			.parameters(taskId())
 			.requestBody(jsonBody(write, true))
-			.responses(ok(task))));
-		docs.addForBothPathForms(HttpMethod.PATCH, "/tasks/{id}", writeProblems(operation("patchTask", "Change some members of a task")
+			.responses(ok(task)))));
+		docs.addForBothPathForms(HttpMethod.PATCH, "/tasks/{id}", conditional(writeProblems(operation("patchTask",
+				"Change some members of a task")
 			.parameters(taskId())
 			.requestBody(jsonBody(patch, true, "application/merge-patch+json", ApiDocs.JSON))
-			.responses(ok(task))));
-		docs.addForBothPathForms(HttpMethod.PATCH, "/tasks/{id}/complete", writeProblems(operation("completeTask",
+			.responses(ok(task)))));
+		docs.addForBothPathForms(HttpMethod.PATCH, "/tasks/{id}/complete", conditional(writeProblems(operation("completeTask",
 				"Complete a task, or reopen it")
 			.description("With no body, flips `completed`; with `{\"completed\": true|false}`, sets it.")
 			.parameters(taskId())
 			.requestBody(jsonBody(completion, false))
-			.responses(ok(task))));
-		docs.addForBothPathForms(HttpMethod.DELETE, "/tasks", addProblems(operation("deleteCompletedTasks",
-				"Delete the caller's completed tasks")
-			.description("Only `status=completed` is accepted, and no other parameter, so that no request deletes every task.")
-			.parameters(new ArrayList<>(List.of(query("status", "Must be `completed`.", enumOf(List.of("completed")))
-				.required(true))))
-			.responses(new ApiResponses().addApiResponse("200", json("How many tasks were deleted.",
-					object().addProperty("deleted", integer(0, null)).required(List.of("deleted"))))), 400));
-		docs.addForBothPathForms(HttpMethod.POST, "/tasks/complete", writeProblems(operation("completeTasks",
-				"Complete, or reopen, a set of the caller's tasks")
-			.description("All or nothing: if any id is missing or someone else's, the answer is 404 and no task changes."
-					+ " Each task changed counts a new version.")
-			.requestBody(jsonBody(object()
-				.addProperty("ids", array(integer(1, Long.MAX_VALUE)).minItems(1).maxItems(BulkCompletion.MAX_IDS)
-					.description("Task ids; repeated ids count once."))
-				.addProperty("completed", bool()._default(true))
-				.required(List.of("ids")), true))
-			.responses(new ApiResponses().addApiResponse("200", json("The tasks as they now are, by id.",
-					object().addProperty("updated", integer(0, BulkCompletion.MAX_IDS))
-						.addProperty("tasks", array(task))
-						.required(List.of("updated", "tasks")))))));
-		docs.addForBothPathForms(HttpMethod.DELETE, "/tasks/{id}", addProblems(operation("deleteTask", "Delete a task")
+			.responses(ok(task)))));
+		docs.addForBothPathForms(HttpMethod.DELETE, "/tasks/{id}", conditional(addProblems(operation("deleteTask", "Delete a task")
 			.parameters(taskId())
-			.responses(new ApiResponses().addApiResponse("204", new ApiResponse().description("Deleted."))), 404));
+			.responses(new ApiResponses().addApiResponse("204", new ApiResponse().description("Deleted."))), 400, 404)));
 	}
 
-	/** The query parameters of {@code GET /api/tasks}, as {@link TaskListQuery} reads them. */
+	/** The query parameters of {@code GET /api/tasks}, as {@link TaskListQuery} and its helpers read them. */
 	static List<Parameter> listParameters() {
 		List<String> sorts = new ArrayList<>();
 		for (TaskSort.Field field : TaskSort.Field.values()) {
 			sorts.add(field.name);
 			sorts.add("-" + field.name);
 		}
+		Schema<?> timestamp = string().description(TIMESTAMP);
 		return new ArrayList<>(List.of(
 				query("status", "Which tasks.", enumOf(Arrays.stream(TaskListQuery.Status.values())
 					.map(TaskListQuery.Status::parameter).toList())._default("all")),
@@ -117,19 +136,17 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 						integer(1, TaskListQuery.MAX_LIMIT)._default(TaskListQuery.DEFAULT_LIMIT)),
 				query("offset", "Tasks to skip, for old clients (the `Link` cursor is better); not with `cursor`.",
 						integer(0, TaskListQuery.MAX_OFFSET)._default(0)),
-				query("cursor", "Where the page starts: opaque, from the previous page's `Link: rel=\"next\"`; only with"
-						+ " the parameters of the page it came from.", string()),
-				query("priority", "Tasks of any of these priorities; repeat the parameter.",
-						array(enumOf(Arrays.stream(Priority.values()).map(Priority::value).toList()))
-							.maxItems(Priority.values().length)),
-				query("tag", "Tasks with all of these tags, whatever their case; repeat the parameter.",
+				query("cursor", "Where the page starts: opaque, from the previous page's `Link: rel=\"next\"`.", string()),
+				query("priority", "Only these priorities (repeatable).",
+						array(enumOf(Arrays.stream(Priority.values()).map(Priority::value).toList()))),
+				query("tag", "Only tasks with all these tags (repeatable).",
 						array(string().minLength(1).maxLength(TaskChanges.MAX_TAG_LENGTH)).maxItems(TaskChanges.MAX_TAGS)),
-				query("due_after", "Tasks due at or after this RFC 3339 timestamp or date (00:00Z).", string()),
-				query("due_before", "Tasks due before this RFC 3339 timestamp or date (00:00Z).", string()),
-				query("overdue", "`true`: due before now and not completed; `false`: all other tasks.", bool()),
-				query("q", "Tasks whose title or description has a word starting with each word of `q`, whatever"
-						+ " the case and accents; in the order of `sort`. Blank is no search.",
-						string().maxLength(TaskFilters.MAX_TEXT_LENGTH))));
+				query("due_before", "Only tasks due before this time.", timestamp),
+				query("due_after", "Only tasks due at or after this time.", timestamp),
+				query("overdue", "`true`: only pending tasks past their due date; `false`: none of those.", bool()),
+				query("q", "Text search over title and description.", string().maxLength(TaskFilters.MAX_TEXT_LENGTH)),
+				query(TaskChangeFeed.PARAMETER, "A delta sync from this point: an RFC 3339 timestamp, the `Sync-Token` "
+						+ "of the previous sync, or `*` for everything. Takes only `limit` besides.", string())));
 	}
 
 	private static Operation operation(String id, String summary) {
@@ -140,8 +157,18 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 		return addProblems(operation, 400, 404, 413, 415, 422);
 	}
 
+	/** {@code If-Match} on a write of one task: a stale version is a 412. */
+	private static Operation conditional(Operation operation) {
+		return addProblems(operation.addParametersItem(requestHeader(HttpHeaders.IF_MATCH,
+				"The ETag of the version this change is based on (or `*`).", string())), 412);
+	}
+
 	private static ApiResponses ok(Schema<?> task) {
-		return new ApiResponses().addApiResponse("200", json("The task.", task));
+		return new ApiResponses().addApiResponse("200", withETag(json("The task.", task)));
+	}
+
+	private static ApiResponse withETag(ApiResponse response) {
+		return response.addHeaderObject(HttpHeaders.ETAG, header("`\"<version>\"`, for `If-Match` and `If-None-Match`."));
 	}
 
 	private static List<Parameter> taskId() {
@@ -158,8 +185,7 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 			.addProperty("description", type("string", "null").maxLength(TaskChanges.MAX_DESCRIPTION_LENGTH))
 			.addProperty("completed", bool()._default(false))
 			.addProperty("priority", enumOf(Arrays.stream(Priority.values()).map(Priority::value).toList())._default("medium"))
-			.addProperty("due_date", type("string", "null")
-				.description("An RFC 3339 timestamp, or a date such as `2026-12-01` (00:00Z)."))
+			.addProperty("due_date", type("string", "null").description(TIMESTAMP))
 			.addProperty("tags", array(string().minLength(1).maxLength(TaskChanges.MAX_TAG_LENGTH))
 				.description("At most " + TaskChanges.MAX_TAGS + " distinct tags, stored lower-cased."))
 			.description("The writable members; others are ignored.");

@@ -71,11 +71,6 @@ class TaskChangeFeed {
 		this.properties = properties;
 	}
 
-	/** Whether a list request is a delta sync. */
-	static boolean isSync(ServerRequest request) {
-		return request.queryParams().containsKey(PARAMETER);
-	}
-
 	Mono<ServerResponse> changes(ServerRequest request) {
 		return Caller.of(request).flatMap((caller) -> {
 			MultiValueMap<String, String> parameters = request.queryParams();

@@ -15,6 +15,7 @@ import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
 import static org.springframework.http.HttpMethod.PUT;
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
+import static org.springframework.web.reactive.function.server.RequestPredicates.queryParam;
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
 /**
@@ -32,8 +33,8 @@ class TaskRouter {
 	}
 
 	private static RouterFunction<ServerResponse> tasks(TaskHandler handler, TaskChangeFeed feed) {
-		return route().GET("", TaskChangeFeed::isSync, feed::changes)
-			.HEAD("", TaskChangeFeed::isSync, feed::changes)
+		return route().GET("", queryParam(TaskChangeFeed.PARAMETER, (value) -> true), feed::changes)
+			.HEAD("", queryParam(TaskChangeFeed.PARAMETER, (value) -> true), feed::changes)
 			.GET("", handler::list)
 			.HEAD("", handler::list)
 			.POST("", handler::create)
