@@ -48,7 +48,8 @@ import org.springframework.http.HttpMethod;
  *     .responses(new ApiResponses().addApiResponse("200", ApiDocs.json("The caller", docs.schemaOf(Me.class)))));
  * </pre>
  * {@link #add} fills in what every route shares: under {@code /api/} the bearer token and its
- * {@code 401}, and {@code 503}; a {@code HEAD} for every {@code GET}; the path variables.
+ * {@code 401}, and {@code 503}; everywhere the rate limit's {@code 429}; a {@code HEAD} for every
+ * {@code GET}; the path variables.
  */
 public final class ApiDocs {
 
@@ -111,9 +112,9 @@ public final class ApiDocs {
 
 	/**
 	 * Documents a route. Under {@code /api/}, unless the operation says otherwise with
-	 * {@code security(List.of())}, it needs the bearer token (adds the {@code 401}); there and
-	 * everywhere, adds {@code 503} and the {@code HEAD} of a {@code GET}, and declares the path
-	 * variables the operation left out as strings.
+	 * {@code security(List.of())}, it needs the bearer token (adds the {@code 401}) and may meet
+	 * {@code 503}; everywhere adds {@code 429}, the {@code HEAD} of a {@code GET}, and declares the
+	 * path variables the operation left out as strings.
 	 */
 	public ApiDocs add(HttpMethod method, String path, Operation operation) {
 		if (path.startsWith("/api/")) {
@@ -123,6 +124,7 @@ public final class ApiDocs {
 			}
 			addProblems(operation, 503);
 		}
+		addProblems(operation, 429);
 		Matcher variables = PATH_VARIABLE.matcher(path);
 		while (variables.find()) {
 			String name = variables.group(1);
@@ -186,6 +188,8 @@ public final class ApiDocs {
 			case 403 -> "The `{user_id}` of the path is not the caller.";
 			case 404 -> "Nothing is found here: no such route, or a task that is missing or someone else's.";
 			case 405 -> "The route does not have this method; `Allow` lists those it has.";
+			case 409 -> "A request with the same `Idempotency-Key` is still being answered; retry shortly.";
+			case 410 -> "`updated_since` is older than deletions are kept: sync again from `updated_since=*`.";
 			case 412 -> "`If-Match` names a version that is no longer current; nothing was changed.";
 			case 413 -> "The body is larger than 64 KiB.";
 			case 415 -> "The body is not of a media type the route reads.";
@@ -197,7 +201,10 @@ public final class ApiDocs {
 		switch (status) {
 			case 401 -> response.addHeaderObject("WWW-Authenticate", header("`Bearer`, with `error=\"invalid_token\"` when a token was sent."));
 			case 405 -> response.addHeaderObject("Allow", header("The methods of the route."));
-			case 429, 503 -> response.addHeaderObject("Retry-After", header("Seconds to wait before retrying.", integer(0, null)));
+			case 429 -> response.addHeaderObject("Retry-After", header("Seconds to wait before retrying.", integer(0, null)))
+				.addHeaderObject("RateLimit", header("The bucket's remaining requests and seconds to its reset (IETF draft)."))
+				.addHeaderObject("RateLimit-Policy", header("The bucket's quota and window (IETF draft)."));
+			case 503 -> response.addHeaderObject("Retry-After", header("Seconds to wait before retrying.", integer(0, null)));
 			default -> {
 			}
 		}

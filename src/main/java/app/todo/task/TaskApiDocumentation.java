@@ -6,7 +6,7 @@ import java.util.List;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.oas.models.headers.Header;
+import io.swagger.v3.oas.models.media.JsonSchema;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.swagger.v3.oas.models.responses.ApiResponse;
@@ -15,6 +15,7 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 
 import app.todo.openapi.ApiDocs;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.stereotype.Component;
 
@@ -34,87 +35,98 @@ import static app.todo.openapi.ApiDocs.type;
 
 /**
  * The task routes of {@link TaskRouter} in the OpenAPI document, in both path forms. A route
- * added to the router is documented here (the OpenAPI tests fail until it is).
+ * or query parameter added to the router is documented here (the OpenAPI tests fail until a
+ * route is).
  */
 @Component
 class TaskApiDocumentation implements OpenApiCustomizer {
 
 	private static final String TAG = "tasks";
 
+	private static final String TIMESTAMP = "An RFC 3339 timestamp, or a date such as `2026-12-01` (00:00Z).";
+
 	@Override
 	public void customise(OpenAPI openApi) {
 		ApiDocs docs = ApiDocs.of(openApi);
 		Schema<?> task = docs.schemaOf(Task.class);
+		Schema<?> tombstone = docs.schemaOf(TaskChangeFeed.Tombstone.class);
 		Schema<?> write = docs.define("TaskWrite", taskWrite(true));
 		Schema<?> patch = docs.define("TaskPatch", taskWrite(false)
 			.description("A JSON Merge Patch (RFC 7396): absent members stay, `null` resets a member to its default."));
 		Schema<?> completion = docs.define("TaskCompletion",
 				object().addProperty("completed", bool()).required(List.of("completed")));
+		Schema<?> bulkCompletion = docs.define("TaskBulkCompletion", object()
+			.addProperty("ids", array(integer(1, Long.MAX_VALUE)).minItems(1).maxItems(BulkCompletion.MAX_IDS))
+			.addProperty("completed", bool()._default(true))
+			.required(List.of("ids")));
 
-		Schema<?> tombstone = docs.define("TaskTombstone", object()
-			.addProperty("id", integer(1, Long.MAX_VALUE))
-			.addProperty("deleted", bool()._const(true))
-			.addProperty("updated_at", string().format("date-time").description("When the task was deleted."))
-			.required(List.of("id", "deleted", "updated_at"))
-			.description("A deleted task, in a delta sync (`updated_since`)."));
-		List<Parameter> listParameters = listParameters();
-		listParameters.add(query(TaskChangeFeed.PARAMETER, "Delta sync: the changes (tasks and `TaskTombstone`s) since a "
-				+ "`Sync-Token`, an RFC 3339 timestamp, or `*` for everything. Combines with `limit` only; older than "
-				+ "the tombstone retention is a 410.", string()));
 		docs.addForBothPathForms(HttpMethod.GET, "/tasks", addProblems(operation("listTasks", "List the caller's tasks")
-			.description("A page of tasks, streamed. When more follow, `Link: <...>; rel=\"next\"` points to the next page. "
-					+ "With `updated_since`, a delta sync: changed tasks and tombstones, and on the last page a `Sync-Token`.")
-			.parameters(listParameters)
-			.responses(new ApiResponses().addApiResponse("200", json("A page of tasks (and, in a delta sync, tombstones).",
-					ApiDocs.array(new Schema<>().anyOf(List.of(task, tombstone))))
-				.addHeaderObject("Link", header("`<url>; rel=\"next\"` when another page follows."))
-				.addHeaderObject(TaskChangeFeed.SYNC_TOKEN, header("In a delta sync, on its last page: the value of "
-						+ "`updated_since` for the next sync.")))
-				.addApiResponse("410", ApiDocs.problem(410, "`updated_since` is older than the tombstone retention, so "
-						+ "deletions may be missing: drop the local copy and sync again with `updated_since=*`."))), 400));
-		docs.addForBothPathForms(HttpMethod.POST, "/tasks", writeProblems(operation("createTask", "Create a task")
-			.addParametersItem(requestHeader(IdempotentCreates.HEADER, "1 to 255 visible ASCII characters: a retry with the "
-					+ "same key and body within 24 hours replays the first 201 and creates nothing; another body is a 422.",
+			.description("A page of tasks, streamed. When more follow, `Link: <...>; rel=\"next\"` points to the next "
+					+ "page. With `updated_since`, a delta sync instead: the tasks changed since then and the deleted "
+					+ "ones (`{\"id\", \"deleted\": true, \"updated_at\"}`), oldest change first, and a `Sync-Token` "
+					+ "for the next sync.")
+			.parameters(listParameters())
+			.responses(new ApiResponses().addApiResponse("200", json("A page of tasks (with `updated_since`, of "
+					+ "changed and deleted tasks).", array(new JsonSchema().oneOf(List.of(task, tombstone))))
+				.addHeaderObject(HttpHeaders.LINK, header("`<url>; rel=\"next\"` when another page follows."))
+				.addHeaderObject(TaskChangeFeed.SYNC_TOKEN, header("With `updated_since`, on the last page: the "
+						+ "`updated_since` of the next sync.")))), 400, 410));
+		docs.addForBothPathForms(HttpMethod.POST, "/tasks", addProblems(writeProblems(operation("createTask", "Create a task")
+			.description("With an `Idempotency-Key`, a retry of the same body within 24 hours answers the first "
+					+ "answer and creates nothing; the same key with another body is a 422.")
+			.addParametersItem(requestHeader(IdempotentCreates.HEADER, "1 to 255 visible ASCII characters, per user.",
 					string().minLength(1).maxLength(255).pattern("^[!-~]+$")))
 			.requestBody(jsonBody(write, true))
-			.responses(new ApiResponses().addApiResponse("201", json("The task, as stored.", task)
-				.addHeaderObject("Location", header("The task's path.").required(true))
-				.addHeaderObject("ETag", etag())
-				.addHeaderObject(IdempotentCreates.REPLAYED, header("`true` when this is the replayed answer of an "
-						+ "earlier request with the same Idempotency-Key."))))));
+			.responses(new ApiResponses().addApiResponse("201", withETag(json("The task, as stored.", task))
+				.addHeaderObject(HttpHeaders.LOCATION, header("The task's path.").required(true))
+				.addHeaderObject(IdempotentCreates.REPLAYED, header("`true` when this is the answer to an earlier "
+						+ "request with the same `Idempotency-Key`."))))), 409));
+		docs.addForBothPathForms(HttpMethod.DELETE, "/tasks", addProblems(operation("deleteCompletedTasks",
+				"Delete the caller's completed tasks")
+			.addParametersItem(query("status", "Must be `completed`.", enumOf(List.of("completed"))).required(true))
+			.responses(new ApiResponses().addApiResponse("200", json("How many were deleted.",
+					docs.schemaOf(TaskHandler.Deleted.class)))), 400));
+		docs.addForBothPathForms(HttpMethod.POST, "/tasks/complete", writeProblems(operation("completeTasks",
+				"Complete (or reopen) several tasks, all or none")
+			.description("A missing or foreign id changes nothing and is a 404.")
+			.requestBody(jsonBody(bulkCompletion, true))
+			.responses(new ApiResponses().addApiResponse("200", json("The tasks, by id.",
+					docs.schemaOf(TaskHandler.Updated.class))))));
 		docs.addForBothPathForms(HttpMethod.GET, "/tasks/{id}", addProblems(operation("getTask", "Read a task")
 			.parameters(taskId())
-			.addParametersItem(requestHeader("If-None-Match", "ETags (or `*`); naming the current version gives a 304.",
-					string()))
-			.responses(ok(task).addApiResponse("304", new ApiResponse().description("Unchanged since the ETag given.")
-				.addHeaderObject("ETag", etag()))), 400, 404));
-		docs.addForBothPathForms(HttpMethod.PUT, "/tasks/{id}", writeProblems(operation("replaceTask", "Replace a task")
+			.addParametersItem(requestHeader(HttpHeaders.IF_NONE_MATCH, "ETags; the current one answers 304.", string()))
+			.responses(ok(task)
+				.addApiResponse("304", new ApiResponse().description("Not modified: `If-None-Match` names the current version.")
+					.addHeaderObject(HttpHeaders.ETAG, header("The current version.")))), 400, 404));
+		docs.addForBothPathForms(HttpMethod.PUT, "/tasks/{id}", conditional(writeProblems(operation("replaceTask", "Replace a task")
 			.description("Every writable member is set; absent optional members go back to their defaults.")
-			.parameters(taskIdIfMatch())
+			.parameters(taskId())
 			.requestBody(jsonBody(write, true))
-			.responses(ok(task))));
-		docs.addForBothPathForms(HttpMethod.PATCH, "/tasks/{id}", writeProblems(operation("patchTask", "Change some members of a task")
-			.parameters(taskIdIfMatch())
+			.responses(ok(task)))));
+		docs.addForBothPathForms(HttpMethod.PATCH, "/tasks/{id}", conditional(writeProblems(operation("patchTask",
+				"Change some members of a task")
+			.parameters(taskId())
 			.requestBody(jsonBody(patch, true, "application/merge-patch+json", ApiDocs.JSON))
-			.responses(ok(task))));
-		docs.addForBothPathForms(HttpMethod.PATCH, "/tasks/{id}/complete", writeProblems(operation("completeTask",
+			.responses(ok(task)))));
+		docs.addForBothPathForms(HttpMethod.PATCH, "/tasks/{id}/complete", conditional(writeProblems(operation("completeTask",
 				"Complete a task, or reopen it")
 			.description("With no body, flips `completed`; with `{\"completed\": true|false}`, sets it.")
-			.parameters(taskIdIfMatch())
+			.parameters(taskId())
 			.requestBody(jsonBody(completion, false))
-			.responses(ok(task))));
-		docs.addForBothPathForms(HttpMethod.DELETE, "/tasks/{id}", addProblems(operation("deleteTask", "Delete a task")
-			.parameters(taskIdIfMatch())
-			.responses(new ApiResponses().addApiResponse("204", new ApiResponse().description("Deleted."))), 400, 404, 412));
+			.responses(ok(task)))));
+		docs.addForBothPathForms(HttpMethod.DELETE, "/tasks/{id}", conditional(addProblems(operation("deleteTask", "Delete a task")
+			.parameters(taskId())
+			.responses(new ApiResponses().addApiResponse("204", new ApiResponse().description("Deleted."))), 400, 404)));
 	}
 
-	/** The query parameters of {@code GET /api/tasks}, as {@link TaskListQuery} reads them. */
+	/** The query parameters of {@code GET /api/tasks}, as {@link TaskListQuery} and its helpers read them. */
 	static List<Parameter> listParameters() {
 		List<String> sorts = new ArrayList<>();
 		for (TaskSort.Field field : TaskSort.Field.values()) {
 			sorts.add(field.name);
 			sorts.add("-" + field.name);
 		}
+		Schema<?> timestamp = string().description(TIMESTAMP);
 		return new ArrayList<>(List.of(
 				query("status", "Which tasks.", enumOf(Arrays.stream(TaskListQuery.Status.values())
 					.map(TaskListQuery.Status::parameter).toList())._default("all")),
@@ -124,7 +136,17 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 						integer(1, TaskListQuery.MAX_LIMIT)._default(TaskListQuery.DEFAULT_LIMIT)),
 				query("offset", "Tasks to skip, for old clients (the `Link` cursor is better); not with `cursor`.",
 						integer(0, TaskListQuery.MAX_OFFSET)._default(0)),
-				query("cursor", "Where the page starts: opaque, from the previous page's `Link: rel=\"next\"`.", string())));
+				query("cursor", "Where the page starts: opaque, from the previous page's `Link: rel=\"next\"`.", string()),
+				query("priority", "Only these priorities (repeatable).",
+						array(enumOf(Arrays.stream(Priority.values()).map(Priority::value).toList()))),
+				query("tag", "Only tasks with all these tags (repeatable).",
+						array(string().minLength(1).maxLength(TaskChanges.MAX_TAG_LENGTH)).maxItems(TaskChanges.MAX_TAGS)),
+				query("due_before", "Only tasks due before this time.", timestamp),
+				query("due_after", "Only tasks due at or after this time.", timestamp),
+				query("overdue", "`true`: only pending tasks past their due date; `false`: none of those.", bool()),
+				query("q", "Text search over title and description.", string().maxLength(TaskFilters.MAX_TEXT_LENGTH)),
+				query(TaskChangeFeed.PARAMETER, "A delta sync from this point: an RFC 3339 timestamp, the `Sync-Token` "
+						+ "of the previous sync, or `*` for everything. Takes only `limit` besides.", string())));
 	}
 
 	private static Operation operation(String id, String summary) {
@@ -132,29 +154,27 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 	}
 
 	private static Operation writeProblems(Operation operation) {
-		return addProblems(operation, 400, 404, 412, 413, 415, 422);
+		return addProblems(operation, 400, 404, 413, 415, 422);
+	}
+
+	/** {@code If-Match} on a write of one task: a stale version is a 412. */
+	private static Operation conditional(Operation operation) {
+		return addProblems(operation.addParametersItem(requestHeader(HttpHeaders.IF_MATCH,
+				"The ETag of the version this change is based on (or `*`).", string())), 412);
 	}
 
 	private static ApiResponses ok(Schema<?> task) {
-		return new ApiResponses().addApiResponse("200", json("The task.", task).addHeaderObject("ETag", etag()));
+		return new ApiResponses().addApiResponse("200", withETag(json("The task.", task)));
 	}
 
-	private static Header etag() {
-		return header("The task's version as a strong entity tag, `\"<version>\"`.");
+	private static ApiResponse withETag(ApiResponse response) {
+		return response.addHeaderObject(HttpHeaders.ETAG, header("`\"<version>\"`, for `If-Match` and `If-None-Match`."));
 	}
 
-	/** The task's id, and If-Match for the routes that change it. */
 	private static List<Parameter> taskId() {
 		return new ArrayList<>(List.of(new Parameter().in("path").name("id").required(true)
 			.description("The task's id; one that is not the caller's is a 404.")
 			.schema(integer(1, Long.MAX_VALUE))));
-	}
-
-	private static List<Parameter> taskIdIfMatch() {
-		List<Parameter> parameters = taskId();
-		parameters.add(requestHeader("If-Match", "Write only if the task's ETag is one of these (or `*`, any); "
-				+ "otherwise a 412 and nothing changes.", string()));
-		return parameters;
 	}
 
 	/** The writable members, as {@link TaskChanges} checks them. */
@@ -165,8 +185,7 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 			.addProperty("description", type("string", "null").maxLength(TaskChanges.MAX_DESCRIPTION_LENGTH))
 			.addProperty("completed", bool()._default(false))
 			.addProperty("priority", enumOf(Arrays.stream(Priority.values()).map(Priority::value).toList())._default("medium"))
-			.addProperty("due_date", type("string", "null")
-				.description("An RFC 3339 timestamp, or a date such as `2026-12-01` (00:00Z)."))
+			.addProperty("due_date", type("string", "null").description(TIMESTAMP))
 			.addProperty("tags", array(string().minLength(1).maxLength(TaskChanges.MAX_TAG_LENGTH))
 				.description("At most " + TaskChanges.MAX_TAGS + " distinct tags, stored lower-cased."))
 			.description("The writable members; others are ignored.");

@@ -19,6 +19,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.PathContainer;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
@@ -43,6 +44,11 @@ final class OpenApiContract {
 		this.schemas = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi31(),
 				(builder) -> builder.schemas(Map.of(DOCUMENT, text))
 					.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+	}
+
+	/** A client that reads the whole document (larger than the API's 64 KiB bodies). */
+	static WebTestClient documentClient(WebTestClient client) {
+		return client.mutate().codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024)).build();
 	}
 
 	/** What is wrong with the response for the document; empty when it matches. */

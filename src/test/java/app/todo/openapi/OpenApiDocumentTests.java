@@ -95,7 +95,7 @@ class OpenApiDocumentTests extends ApiTestSupport {
 	}
 
 	private JsonNode document() {
-		byte[] body = this.client.get().uri("/v3/api-docs").exchange()
+		byte[] body = OpenApiContract.documentClient(this.client).get().uri("/v3/api-docs").exchange()
 			.expectStatus().isOk()
 			.expectBody().returnResult().getResponseBody();
 		return JsonMapper.builder().build().readTree(body);

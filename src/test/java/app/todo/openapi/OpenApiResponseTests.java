@@ -27,7 +27,7 @@ class OpenApiResponseTests extends ApiTestSupport {
 
 	@BeforeEach
 	void readDocument() {
-		this.contract = new OpenApiContract(this.client.get().uri("/v3/api-docs").exchange()
+		this.contract = new OpenApiContract(OpenApiContract.documentClient(this.client).get().uri("/v3/api-docs").exchange()
 			.expectStatus().isOk()
 			.expectBody().returnResult().getResponseBody());
 	}
@@ -38,6 +38,7 @@ class OpenApiResponseTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		String tasks = form.tasks(user);
+		String start = java.time.Instant.now().minusSeconds(60).toString();
 		EntityExchangeResult<byte[]> created = matches(client.post().uri(tasks).contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("""
 					{"title": "Buy milk", "description": "Oat", "priority": "high", "due_date": "2026-12-01",
@@ -62,7 +63,31 @@ class OpenApiResponseTests extends ApiTestSupport {
 		matches(client.patch().uri(task + "/complete").contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"completed\": false}")
 			.exchange().expectStatus().isOk().expectBody().returnResult());
-		matches(client.delete().uri(task).exchange().expectStatus().isNoContent().expectBody().returnResult());
+		String etag = matches(client.get().uri(task).exchange().expectStatus().isOk().expectBody().returnResult())
+			.getResponseHeaders().getETag();
+		matches(client.get().uri(task).ifNoneMatch(etag).exchange().expectStatus().isNotModified().expectBody().returnResult());
+		matches(client.put().uri(task).header(HttpHeaders.IF_MATCH, "\"1\"").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Stale\"}")
+			.exchange().expectStatus().isEqualTo(412).expectBody().returnResult());
+		matches(client.post().uri(tasks + "/complete").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"ids\": [" + task.substring(task.lastIndexOf('/') + 1) + "]}")
+			.exchange().expectStatus().isOk().expectBody().returnResult());
+		matches(client.delete().uri(tasks + "?status=completed").exchange().expectStatus().isOk().expectBody().returnResult());
+		matches(client.delete().uri(task)
+			.exchange().expectStatus().isNotFound().expectBody().returnResult());
+		EntityExchangeResult<byte[]> sync = matches(client.get().uri(tasks + "?updated_since={since}", start).exchange()
+			.expectStatus().isOk().expectBody().returnResult());
+		assertThat(new String(sync.getResponseBody())).contains("\"deleted\":true");
+		matches(client.post().uri(tasks).header("Idempotency-Key", "key-1").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Once\"}")
+			.exchange().expectStatus().isCreated().expectBody().returnResult());
+		matches(client.post().uri(tasks).header("Idempotency-Key", "key-1").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Once\"}")
+			.exchange().expectStatus().isCreated().expectBody().returnResult());
+		String other = matches(client.post().uri(tasks).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Gone\"}").exchange().expectStatus().isCreated().expectBody().returnResult())
+			.getResponseHeaders().getFirst(HttpHeaders.LOCATION);
+		matches(client.delete().uri(other).exchange().expectStatus().isNoContent().expectBody().returnResult());
 	}
 
 	@ParameterizedTest

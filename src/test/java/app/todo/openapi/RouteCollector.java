@@ -43,7 +43,7 @@ final class RouteCollector implements RouterFunctions.Visitor {
 		return this.routes;
 	}
 
-	/** Router functions or predicates this collector cannot read (a custom implementation). */
+	/** Router functions this collector cannot read (a custom implementation). */
 	List<String> unknown() {
 		return this.unknown;
 	}
@@ -64,7 +64,6 @@ final class RouteCollector implements RouterFunctions.Visitor {
 	public void route(RequestPredicate predicate, HandlerFunction<?> handlerFunction) {
 		Parts parts = new Parts();
 		predicate.accept(parts);
-		this.unknown.addAll(parts.unknown);
 		String path = prefix() + String.join("", parts.paths);
 		parts.methods.forEach((method) -> this.routes.add(method.name() + " " + (path.isEmpty() ? "/" : path)));
 	}
@@ -93,8 +92,6 @@ final class RouteCollector implements RouterFunctions.Visitor {
 		final List<String> paths = new ArrayList<>();
 
 		final Set<HttpMethod> methods = new java.util.LinkedHashSet<>();
-
-		final List<String> unknown = new ArrayList<>();
 
 		private int negations;
 
@@ -160,9 +157,9 @@ final class RouteCollector implements RouterFunctions.Visitor {
 			this.negations--;
 		}
 
+		/** A predicate of the application's own (a lambda) only narrows a method and path. */
 		@Override
 		public void unknown(RequestPredicate predicate) {
-			this.unknown.add("request predicate " + predicate);
 		}
 
 	}
