@@ -52,10 +52,10 @@ class TaskListPlanTests extends ApiTestSupport {
 	private static final String SCHEMA = "task_plans";
 
 	/**
-	 * 200 users by default, so that every local build stays quick; CI ({@code .ci/run}) sets
-	 * {@code -Dtask-plans.users=1000} for the million rows of the issue.
+	 * A million tasks of 1,000 users, as the issue asks; {@code -Dtask-plans.users=200} makes a
+	 * quicker local run of the same checks.
 	 */
-	private static final int USERS = Integer.getInteger("task-plans.users", 200);
+	private static final int USERS = Integer.getInteger("task-plans.users", 1_000);
 
 	private static final int TASKS_PER_USER = 1_000;
 
