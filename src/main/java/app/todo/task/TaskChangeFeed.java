@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import app.todo.database.Uncancellable;
 import app.todo.security.Caller;
 import app.todo.task.SyncToken.Page;
 import app.todo.web.InvalidParameterException;
@@ -88,7 +89,7 @@ class TaskChangeFeed {
 			Mono<Page> start = (page != null) ? Mono.just(page)
 					: this.db.sql(FLOOR).map((row) -> new Page(Long.parseLong(row.get("floor", String.class)),
 							Instant.now(), 0, 0)).one();
-			return start.flatMap((first) -> changes(caller.id(), token, limit + 1).collectList()
+			return start.flatMap((first) -> Uncancellable.of(changes(caller.id(), token, limit + 1).collectList())
 				.flatMap((changes) -> respond(request, caller, token, limit, first, changes)));
 		});
 	}

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 
+import app.todo.database.Uncancellable;
 import app.todo.security.Caller;
 import app.todo.task.TaskListQuery.Position;
 import app.todo.task.TaskRepository.PageRow;
@@ -49,20 +49,17 @@ class TaskHandler {
 		this.idempotentCreates = idempotentCreates;
 	}
 
+	/** One page, read whole before it is written: at most 200 tasks. */
 	Mono<ServerResponse> list(ServerRequest request) {
 		return Caller.of(request).flatMap((caller) -> {
 			TaskListQuery query = TaskListQuery.from(request.queryParams(), caller.id());
-			Flux<Task> tasks = this.repository.findPage(caller.id(), query)
-				.switchOnFirst((first, rows) -> {
-					if (first.hasValue() && first.get().next() != null) {
-						// Not yet committed: the JSON encoder holds the response until the first task
-						request.exchange().getResponse().getHeaders()
-							.add(HttpHeaders.LINK, nextLink(request, caller, query, first.get().next()));
-					}
-					return rows;
-				})
-				.map(PageRow::task);
-			return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).body(tasks, Task.class);
+			return Uncancellable.of(this.repository.findPage(caller.id(), query).collectList()).flatMap((page) -> {
+				ServerResponse.BodyBuilder response = ServerResponse.ok().contentType(MediaType.APPLICATION_JSON);
+				if (!page.isEmpty() && page.get(0).next() != null) {
+					response.header(HttpHeaders.LINK, nextLink(request, caller, query, page.get(0).next()));
+				}
+				return response.bodyValue(page.stream().map(PageRow::task).toList());
+			});
 		});
 	}
 
