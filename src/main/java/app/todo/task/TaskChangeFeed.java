@@ -81,9 +81,9 @@ class TaskChangeFeed {
 							+ "returns every change of your tasks, to be filtered on the client.");
 				}
 			}
-			String since = single(parameters, PARAMETER);
+			String since = TaskListQuery.single(parameters, PARAMETER);
 			SyncToken token = token((since != null) ? since : "", caller.id());
-			int limit = limit(single(parameters, "limit"));
+			int limit = limit(TaskListQuery.single(parameters, "limit"));
 			checkRetention(token);
 			Page page = token.page();
 			Mono<Page> start = (page != null) ? Mono.just(page)
@@ -201,17 +201,6 @@ class TaskChangeFeed {
 			}
 		}
 		throw new InvalidParameterException("limit", "must be a whole number from 1 to " + TaskListQuery.MAX_LIMIT + ".");
-	}
-
-	private static @Nullable String single(MultiValueMap<String, String> parameters, String name) {
-		List<String> values = parameters.get(name);
-		if (values == null || values.isEmpty()) {
-			return null;
-		}
-		if (values.size() > 1) {
-			throw new InvalidParameterException(name, "must be given once.");
-		}
-		return values.get(0);
 	}
 
 	/** A deleted task, as a sync reports it. */
