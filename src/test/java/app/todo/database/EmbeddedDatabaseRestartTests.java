@@ -1,9 +1,6 @@
 package app.todo.database;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,12 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +24,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import app.todo.ApplicationProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -138,10 +135,10 @@ class EmbeddedDatabaseRestartTests {
 	}
 
 	private Application start(String name, Path data) throws IOException, InterruptedException {
-		int port = freePort();
+		int port = ApplicationProcess.freePort();
 		Path log = this.temp.resolve(name + ".log");
-		List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp",
-				applicationClassPath(), "app.todo.TodoApplication"));
+		List<String> command = new ArrayList<>(List.of(ApplicationProcess.javaExecutable(), "-Xmx384m",
+				"-XX:TieredStopAtLevel=1", "-cp", ApplicationProcess.classPath(), "app.todo.TodoApplication"));
 		ProcessBuilder builder = new ProcessBuilder(command).directory(this.temp.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile());
@@ -227,35 +224,6 @@ class EmbeddedDatabaseRestartTests {
 		}
 		catch (IOException ex) {
 			return "(no output: " + ex + ")";
-		}
-	}
-
-	private static String javaExecutable() {
-		return ProcessHandle.current()
-			.info()
-			.command()
-			.filter((command) -> Files.isExecutable(Paths.get(command)))
-			.orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-	}
-
-	/**
-	 * The class path of the tests without the test classes: the application as it runs for
-	 * real, without the tests' configuration (a Testcontainers database where Docker runs).
-	 */
-	private static String applicationClassPath() {
-		String classPath = System.getProperty("surefire.test.class.path");
-		if (classPath == null || classPath.isBlank()) {
-			classPath = System.getProperty("java.class.path");
-		}
-		return Arrays.stream(classPath.split(File.pathSeparator))
-			.filter((entry) -> !entry.isBlank())
-			.filter((entry) -> !Paths.get(entry).normalize().endsWith("test-classes"))
-			.collect(Collectors.joining(File.pathSeparator));
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
 		}
 	}
 

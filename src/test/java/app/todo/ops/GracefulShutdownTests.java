@@ -1,10 +1,7 @@
 package app.todo.ops;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,19 +11,16 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +28,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import app.todo.ApplicationProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,11 +70,11 @@ class GracefulShutdownTests {
 
 	@Test
 	void sigtermWhileRequestInFlightThenItCompletesNewOnesAreRefusedAndTheProcessExits() throws Exception {
-		int port = freePort();
+		int port = ApplicationProcess.freePort();
 		Path log = this.temp.resolve("application.log");
 		Path data = this.temp.resolve("postgres");
-		ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp",
-				applicationClassPath(), "app.todo.TodoApplication")
+		ProcessBuilder builder = new ProcessBuilder(ApplicationProcess.javaExecutable(), "-Xmx384m",
+				"-XX:TieredStopAtLevel=1", "-cp", ApplicationProcess.classPath(), "app.todo.TodoApplication")
 			.directory(this.temp.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(log.toFile());
@@ -238,32 +234,6 @@ class GracefulShutdownTests {
 		}
 		catch (IOException ex) {
 			return "(no output: " + ex + ")";
-		}
-	}
-
-	private static String javaExecutable() {
-		return ProcessHandle.current()
-			.info()
-			.command()
-			.filter((command) -> Files.isExecutable(Paths.get(command)))
-			.orElse(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-	}
-
-	/** The tests' class path without the test classes: the application as it runs for real. */
-	private static String applicationClassPath() {
-		String classPath = System.getProperty("surefire.test.class.path");
-		if (classPath == null || classPath.isBlank()) {
-			classPath = System.getProperty("java.class.path");
-		}
-		return Arrays.stream(classPath.split(File.pathSeparator))
-			.filter((entry) -> !entry.isBlank())
-			.filter((entry) -> !Paths.get(entry).normalize().endsWith("test-classes"))
-			.collect(Collectors.joining(File.pathSeparator));
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
 		}
 	}
 
