@@ -68,11 +68,12 @@ class UserProfileFilter implements WebFilter, Ordered {
 			.fetch()
 			.rowsUpdated()
 			.doOnSuccess((rows) -> this.seen.put(caller, Boolean.TRUE))
-			.onErrorResume((ex) -> {
-				logger.warn("Could not save a user's profile: " + ex.getMessage());
-				return Mono.empty();
-			})
-			.then();
+			.then()
+			// handle(), as Reactor restores the request's MDC for it alone
+			.onErrorResume((ex) -> Mono.just(ex).handle((failure, sink) -> {
+				logger.warn("Could not save a user's profile: " + failure.getMessage());
+				sink.complete();
+			}));
 	}
 
 	private static Parameter parameter(@Nullable String value) {

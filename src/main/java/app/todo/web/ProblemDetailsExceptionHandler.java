@@ -47,7 +47,14 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 		if (response.isCommitted()) {
 			return Mono.error(ex);
 		}
-		ErrorResponse error = toErrorResponse(exchange, ex);
+		// handle(), as Reactor restores the request's MDC (request and trace ids) for it alone
+		return Mono.just(ex)
+			.<ErrorResponse>handle((failure, sink) -> sink.next(toErrorResponse(exchange, failure)))
+			.flatMap((error) -> write(exchange, error));
+	}
+
+	private Mono<Void> write(ServerWebExchange exchange, ErrorResponse error) {
+		ServerHttpResponse response = exchange.getResponse();
 		ProblemDetail problem = error.getBody();
 		if (problem.getDetail() == null) {
 			problem.setDetail((problem.getStatus() == HttpStatus.NOT_FOUND.value()) ? "Nothing is found at this path."

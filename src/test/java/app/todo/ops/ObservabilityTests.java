@@ -6,6 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Mono;
 
 import app.todo.TestIdentityProvider;
 import app.todo.TestcontainersConfiguration;
@@ -14,12 +16,19 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureWebTestClient(timeout = "30s")
 @AutoConfigureMetrics
 @AutoConfigureTracing
-@Import(TestcontainersConfiguration.class)
+@Import({ TestcontainersConfiguration.class, ObservabilityTests.FailingRoute.class })
+@ExtendWith(OutputCaptureExtension.class)
 class ObservabilityTests {
 
 	private static final TestIdentityProvider identityProvider = TestIdentityProvider.get();
@@ -156,6 +166,37 @@ class ObservabilityTests {
 			.exchange()
 			.expectHeader()
 			.valueMatches(RequestIdFilter.HEADER, "[0-9a-f]{24}");
+	}
+
+	@Test
+	void failureWhenLoggedOnAnotherThreadThenTheLineCarriesTheRequestAndTraceIds(CapturedOutput output) {
+		String traceId = "0af7651916cd43dd8448eb211c80319c";
+		this.client.get()
+			.uri(FailingRoute.PATH)
+			.header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01")
+			.header(RequestIdFilter.HEADER, "failing-request-1")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(500);
+
+		assertThat(output.getOut().lines().filter((line) -> line.contains("Unexpected error for GET " + FailingRoute.PATH)))
+			.singleElement()
+			.satisfies((line) -> assertThat(line).contains("[failing-request-1," + traceId + ","));
+	}
+
+	/** A route that fails after a hop to a timer thread, as a database call would. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class FailingRoute {
+
+		static final String PATH = "/test/failure";
+
+		@Bean
+		RouterFunction<ServerResponse> failingRoute() {
+			return RouterFunctions.route()
+				.GET(PATH, (request) -> Mono.delay(Duration.ofMillis(5)).then(Mono.error(new IllegalStateException("test"))))
+				.build();
+		}
+
 	}
 
 	private static java.util.Set<String> uris(String scrape) {
