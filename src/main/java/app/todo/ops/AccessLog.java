@@ -39,15 +39,15 @@ class AccessLog implements ObservationHandler<ServerRequestObservationContext> {
 		Start start = context.get(Start.class);
 		long millis = (start != null) ? (System.nanoTime() - start.nanos()) / 1_000_000 : -1;
 		HttpStatusCode status = (context.getResponse() != null) ? context.getResponse().getStatusCode() : null;
-		String requestId = RequestIdFilter.requestId(context);
-		String traceId = RequestIdFilter.traceId(context);
+		String requestId = RequestIds.requestId(context);
+		String traceId = RequestIds.traceId(context);
 		String pattern = context.getPathPattern();
 		String line = request.getMethod().name() + " " + ((pattern != null) ? pattern : path) + " "
 				+ (context.isConnectionAborted() ? "aborted" : (status != null) ? status.value() : "-") + " " + millis
 				+ " ms request_id=" + requestId + ((traceId != null) ? " trace_id=" + traceId : "");
 		// The observation stops outside the request's Reactor context: put the id back for this line
-		String previous = MDC.get(RequestIdFilter.KEY);
-		MDC.put(RequestIdFilter.KEY, requestId);
+		String previous = MDC.get(RequestIds.KEY);
+		MDC.put(RequestIds.KEY, requestId);
 		try {
 			if (probe) {
 				logger.debug(line);
@@ -58,10 +58,10 @@ class AccessLog implements ObservationHandler<ServerRequestObservationContext> {
 		}
 		finally {
 			if (previous != null) {
-				MDC.put(RequestIdFilter.KEY, previous);
+				MDC.put(RequestIds.KEY, previous);
 			}
 			else {
-				MDC.remove(RequestIdFilter.KEY);
+				MDC.remove(RequestIds.KEY);
 			}
 		}
 	}

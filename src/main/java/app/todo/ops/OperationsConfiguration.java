@@ -48,7 +48,7 @@ class OperationsConfiguration {
 
 	@Bean
 	WebHttpHandlerBuilderCustomizer requestIds() {
-		return (builder) -> builder.httpHandlerDecorator(RequestIdFilter::decorate);
+		return (builder) -> builder.httpHandlerDecorator(RequestIds::decorate);
 	}
 
 	@Bean

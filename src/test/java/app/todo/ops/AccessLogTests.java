@@ -68,7 +68,7 @@ class AccessLogTests extends ApiTestSupport {
 				.isCreated()
 				.returnResult(String.class)
 				.getResponseHeaders()
-				.getFirst(RequestIdFilter.HEADER);
+				.getFirst(RequestIds.HEADER);
 			requestIds.add(requestId);
 		}
 

@@ -124,7 +124,7 @@ class GracefulShutdownTests {
 			awaitRefused(port);
 			HttpResponse<String> inFlight = slow.get(60, TimeUnit.SECONDS);
 			assertThat(inFlight.statusCode()).as(inFlight.body()).isEqualTo(201);
-			assertThat(inFlight.headers().firstValue(RequestIdFilter.TRACE_HEADER)).hasValue(TRACE_ID);
+			assertThat(inFlight.headers().firstValue(RequestIds.TRACE_HEADER)).hasValue(TRACE_ID);
 		}
 
 		assertThat(this.application.waitFor(60, TimeUnit.SECONDS)).as("exited within 60 s").isTrue();

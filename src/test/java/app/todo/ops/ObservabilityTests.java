@@ -147,25 +147,25 @@ class ObservabilityTests {
 			.expectStatus()
 			.isOk()
 			.expectHeader()
-			.valueEquals(RequestIdFilter.TRACE_HEADER, traceId)
+			.valueEquals(RequestIds.TRACE_HEADER, traceId)
 			.expectHeader()
-			.valueMatches(RequestIdFilter.HEADER, "[0-9a-f]{24}");
+			.valueMatches(RequestIds.HEADER, "[0-9a-f]{24}");
 
 		// Without one, a new trace starts; a request id offered by the caller is kept if it is sane
 		this.client.get()
 			.uri("/no-such-route")
-			.header(RequestIdFilter.HEADER, "lb-42.abc")
+			.header(RequestIds.HEADER, "lb-42.abc")
 			.exchange()
 			.expectHeader()
-			.valueMatches(RequestIdFilter.TRACE_HEADER, "[0-9a-f]{32}")
+			.valueMatches(RequestIds.TRACE_HEADER, "[0-9a-f]{32}")
 			.expectHeader()
-			.valueEquals(RequestIdFilter.HEADER, "lb-42.abc");
+			.valueEquals(RequestIds.HEADER, "lb-42.abc");
 		this.client.get()
 			.uri("/no-such-route")
-			.header(RequestIdFilter.HEADER, "two words\"")
+			.header(RequestIds.HEADER, "two words\"")
 			.exchange()
 			.expectHeader()
-			.valueMatches(RequestIdFilter.HEADER, "[0-9a-f]{24}");
+			.valueMatches(RequestIds.HEADER, "[0-9a-f]{24}");
 	}
 
 	@Test
@@ -174,7 +174,7 @@ class ObservabilityTests {
 		this.client.get()
 			.uri(FailingRoute.PATH)
 			.header("traceparent", "00-" + traceId + "-b7ad6b7169203331-01")
-			.header(RequestIdFilter.HEADER, "failing-request-1")
+			.header(RequestIds.HEADER, "failing-request-1")
 			.exchange()
 			.expectStatus()
 			.isEqualTo(500);

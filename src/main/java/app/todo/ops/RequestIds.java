@@ -8,29 +8,18 @@ import io.micrometer.context.ContextRegistry;
 import io.micrometer.tracing.handler.TracingObservationHandler;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
-import reactor.core.publisher.Mono;
 
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.server.reactive.HttpHandler;
-import org.springframework.http.server.reactive.ServerHttpRequest;
-import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
-import org.springframework.stereotype.Component;
-import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
 
 /**
  * Request and trace ids for every request. The request id is the caller's {@code X-Request-Id}
  * when it is a short token, a new one otherwise; it goes back in the response, into the access
- * log and, through Reactor's context, into the MDC of every line logged while the request is
- * handled, the problem details handler's included (hence a decorator around the whole handler,
- * not only a filter). The response also carries the trace id, so that a client can quote it.
+ * log and, through Reactor's context, into the MDC of the lines logged while the request is
+ * handled, the problem details handler's included (hence a decorator around the whole handler).
+ * The response also carries the trace id (see {@link TraceIdHeader}), so that a client can quote it.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
-class RequestIdFilter implements WebFilter {
+final class RequestIds {
 
 	static final String HEADER = "X-Request-Id";
 
@@ -47,31 +36,21 @@ class RequestIdFilter implements WebFilter {
 			.registerThreadLocalAccessor(KEY, () -> MDC.get(KEY), (id) -> MDC.put(KEY, id), () -> MDC.remove(KEY));
 	}
 
-	/** Gives the request its id before anything else sees it. */
+	private RequestIds() {
+	}
+
+	/** Gives the request its id before anything else sees it: in the response, and in the context. */
 	static HttpHandler decorate(HttpHandler handler) {
 		return (request, response) -> {
 			String offered = request.getHeaders().getFirst(HEADER);
 			String id = (offered != null && ACCEPTED.matcher(offered).matches()) ? offered : newId();
-			ServerHttpRequest identified = request.mutate().headers((headers) -> headers.set(HEADER, id)).build();
 			response.getHeaders().set(HEADER, id);
-			return handler.handle(identified, response).contextWrite((context) -> context.put(KEY, id));
+			return handler.handle(request, response).contextWrite((context) -> context.put(KEY, id));
 		};
 	}
 
-	@Override
-	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		String traceId = ServerRequestObservationContext.findCurrent(exchange.getAttributes())
-			.map(RequestIdFilter::traceId)
-			.orElse(null);
-		ServerHttpResponse response = exchange.getResponse();
-		if (traceId != null) {
-			response.getHeaders().set(TRACE_HEADER, traceId);
-		}
-		return chain.filter(exchange);
-	}
-
 	static String requestId(ServerRequestObservationContext context) {
-		String id = context.getCarrier().getHeaders().getFirst(HEADER);
+		String id = (context.getResponse() != null) ? context.getResponse().getHeaders().getFirst(HEADER) : null;
 		return (id != null) ? id : "-";
 	}
 
