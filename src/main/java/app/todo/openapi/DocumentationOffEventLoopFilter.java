@@ -26,11 +26,19 @@ class DocumentationOffEventLoopFilter implements WebFilter {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		String path = exchange.getRequest().getPath().pathWithinApplication().value();
-		if (PREFIXES.stream().anyMatch((prefix) -> path.equals(prefix) || path.startsWith(prefix + "/")
-				|| path.startsWith(prefix + "."))) {
-			return chain.filter(exchange).subscribeOn(Schedulers.boundedElastic());
+		return isDocumentation(path) ? chain.filter(exchange).subscribeOn(Schedulers.boundedElastic())
+				: chain.filter(exchange);
+	}
+
+	/** A loop, not a stream: it runs for every request. */
+	private static boolean isDocumentation(String path) {
+		for (String prefix : PREFIXES) {
+			if (path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/'
+					|| path.charAt(prefix.length()) == '.')) {
+				return true;
+			}
 		}
-		return chain.filter(exchange);
+		return false;
 	}
 
 }

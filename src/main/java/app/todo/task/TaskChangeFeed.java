@@ -158,7 +158,7 @@ class TaskChangeFeed {
 			long xid = Long.parseLong(row.get("xid", String.class));
 			Object body = Boolean.TRUE.equals(row.get("deleted", Boolean.class))
 					? new Tombstone(row.get("id", Long.class), true, row.get("updated_at", Instant.class))
-					: TaskRepository.task(row);
+					: TaskRepository.taskAt(row, 3);
 			return new Change(xid, row.get("id", Long.class), body);
 		}).all();
 	}

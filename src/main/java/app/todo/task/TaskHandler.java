@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -33,6 +34,9 @@ import org.springframework.web.util.UriComponentsBuilder;
 class TaskHandler {
 
 	private static final List<MediaType> JSON = List.of(MediaType.APPLICATION_JSON);
+
+	/** Compiled once: String.matches would compile it for every request. */
+	private static final Pattern TASK_ID = Pattern.compile("[1-9]\\d{0,18}");
 
 	private static final List<MediaType> MERGE_PATCH = List.of(MediaType.valueOf("application/merge-patch+json"),
 			MediaType.APPLICATION_JSON);
@@ -213,7 +217,7 @@ class TaskHandler {
 	/** Ids are positive 64-bit integers; anything else names no task. */
 	private static long taskId(ServerRequest request) {
 		String id = request.pathVariable("id");
-		if (id.matches("[1-9]\\d{0,18}")) {
+		if (TASK_ID.matcher(id).matches()) {
 			try {
 				return Long.parseLong(id);
 			}
