@@ -8,7 +8,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signs one HS256 token, valid for a day, per line of standard input ("subject [rest]"), and
- * prints "token [rest]": thousands of tokens in one process, where openssl would need several
+ * prints "token subject [rest]": thousands of tokens in one process, where openssl would need several
  * per token. Run as {@code java Tokens.java <secret>}.
  */
 class Tokens {
@@ -26,7 +26,7 @@ class Tokens {
 			String claims = "{\"sub\":\"%s\",\"iat\":%d,\"exp\":%d}".formatted(fields[0], now, now + 86400);
 			String signingInput = header + "." + base64.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
 			String signature = base64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
-			out.append(signingInput).append('.').append(signature);
+			out.append(signingInput).append('.').append(signature).append(' ').append(fields[0]);
 			out.append((fields.length > 1) ? " " + fields[1] : "").append('\n');
 		}
 		System.out.print(out);

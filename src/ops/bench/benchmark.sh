@@ -1,31 +1,38 @@
 #!/usr/bin/env bash
-# The API beside PostgreSQL's own ceiling, on this machine, in one run.
+# The API beside its floor (the bare stack it is built on) and PostgreSQL's own ceiling, in one run.
 #
-#   src/ops/bench/benchmark.sh            # REPEATS=3 DURATION=10 by default
-#   REPEATS=5 DURATION=20 src/ops/bench/benchmark.sh
-#   QUICK=1 BENCH_ENV='DATABASE_POOL_SIZE=10' BENCH_JAVA_OPTS='-XX:+UseSerialGC' src/ops/bench/benchmark.sh
-#                                          # a tuning candidate: only the 64-connection rows
+#   src/ops/bench/benchmark.sh                  # the README's tables (about 20 minutes)
+#   QUICK=1 src/ops/bench/benchmark.sh          # floor and API only, shorter warm-up (about 5 minutes)
+#   LAYERS=1 src/ops/bench/benchmark.sh         # the API's CPU per request with each layer off in turn
+#   PROFILE=1 src/ops/bench/benchmark.sh        # + async-profiler flame graphs of get and list
+#   BENCH_JAVA=/usr/lib/jvm/java-17-openjdk-amd64/bin/java src/ops/bench/benchmark.sh   # another JDK
+#   BENCH_ENV='DATABASE_POOL_SIZE=10' BENCH_JAVA_OPTS='-XX:+UseSerialGC' QUICK=1 ...    # a candidate
 #
-# Starts a throw-away PostgreSQL (Debian's) and the API's jar on 127.0.0.1, loads users and tasks
-# with SQL, then measures with wrk and pgbench, repeating every measurement and keeping medians,
-# because the machine is shared and noisy: judge by the ratios, which come from the same run.
-# Installs what it uses (wrk, PostgreSQL, pgbench) with apt-get and stops every process it
-# started. The table goes to standard output and to target/bench/results.md.
+# Starts a throw-away PostgreSQL (Debian's) on 127.0.0.1, loads users and tasks with SQL, then, on
+# the same JVM, the same rows and the same PostgreSQL, measures the bare stack (src/ops/bench/bare:
+# WebFlux.fn and R2DBC, nothing else) and the API, route by route after the same warm-up, with wrk.
+# CPU per request is the Java process's user + system time over the requests served: what a
+# request costs, whatever else the shared machine is doing. Judge by the ratios, from one run.
+# Installs what it uses (wrk, PostgreSQL, pgbench) with apt-get and stops everything it started.
+# The tables go to standard output and to target/bench/results.md.
 set -euo pipefail
 
 cd "$(dirname "$0")/../../.."
 ROOT=$PWD
-REPEATS=${REPEATS:-3}
 DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-60}
+[ -n "${QUICK:-}${LAYERS:-}" ] && WARMUP=${QUICK_WARMUP:-20}
 PG_PORT=${BENCH_PG_PORT:-18950}
-API_PORT=${BENCH_API_PORT:-18951}
+APP_PORT=${BENCH_APP_PORT:-18951}
 HEAP=${BENCH_HEAP:-256m}
-JAVA=${BENCH_JAVA:-$( [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && echo /usr/lib/jvm/temurin-25-jdk-amd64/bin/java || echo java )}
+JAVA=${BENCH_JAVA:-$( [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && echo /usr/lib/jvm/temurin-25-jdk-amd64/bin/java || command -v java )}
 SECRET=benchmark-secret-$(openssl rand -hex 16)
-READERS=1000      # users with 50 tasks each, read by GET /api/tasks and GET /api/tasks/{id}
+READERS=1000      # users with 50 tasks each, read by the get and list routes
 OUT=$ROOT/target/bench
 WORK=$(mktemp -d /tmp/todo-bench.XXXXXX)
 mkdir -p "$OUT"
+BASE=http://127.0.0.1:$APP_PORT
+rm -f "$OUT/profile.md"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
@@ -40,17 +47,33 @@ if [ ${#need[@]} -gt 0 ]; then
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 	PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 fi
-JAR=$(ls target/todo-api-*.jar 2>/dev/null | grep -v plain | head -1 || true)
+JAR=$(ls target/todo-api-*.jar 2>/dev/null | head -1 || true)
 if [ -z "$JAR" ]; then
-	log "Building the jar"
+	log "Building the API's jar"
 	./mvnw -B -q package -DskipTests
 	JAR=$(ls target/todo-api-*.jar | head -1)
 fi
+BARE_JAR=src/ops/bench/bare/target/bare-stack-0.1.0-SNAPSHOT.jar
+if [ ! -f "$BARE_JAR" ]; then
+	log "Building the bare stack's jar"
+	./mvnw -B -q -f src/ops/bench/bare/pom.xml package
+fi
+if [ -n "${PROFILE:-}" ]; then
+	PROFILER_JAR=$HOME/.m2/repository/tools/profiler/async-profiler/4.2/async-profiler-4.2.jar
+	[ -f "$PROFILER_JAR" ] || ./mvnw -B -q dependency:get -Dartifact=tools.profiler:async-profiler:4.2
+	unzip -qo "$PROFILER_JAR" 'linux-*/libasyncProfiler.so' -d "$WORK/profiler"
+	PROFILER=$WORK/profiler/linux-$( [ "$(uname -m)" = aarch64 ] && echo arm64 || echo x64 )/libasyncProfiler.so
+	[ -d "$OUT/stackvis/node_modules/stackvis" ] ||
+		npm install --silent --no-audit --no-fund --prefix "$OUT/stackvis" stackvis@0.5.0 >/dev/null 2>&1
+	STACKVIS=$OUT/stackvis/node_modules/stackvis/cmd/stackvis
+fi
+# profiler "start,..." | "stop,...": async-profiler, loaded into the running API (jcmd wants the options quoted)
+profiler() { "$(dirname "$JAVA")/jcmd" "$APP_PID" JVMTI.agent_load "$PROFILER" "\"$1\"" >/dev/null; }
 ulimit -n 65536 2>/dev/null || true
 
-API_PID=
+APP_PID=
 cleanup() {
-	[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null && wait "$API_PID" 2>/dev/null || true
+	stop_app
 	[ -f "$WORK/pg/postmaster.pid" ] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
 	rm -rf "$WORK"
 }
@@ -61,22 +84,44 @@ log "PostgreSQL ($("$PG_BIN/postgres" --version)) on 127.0.0.1:$PG_PORT"
 chown postgres "$WORK"
 runuser -u postgres -- "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U todo >/dev/null
 runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w start -o \
-	"-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB" >/dev/null
+	"-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=512MB" >/dev/null
 PSQL=(psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U todo)
 "${PSQL[@]}" -d postgres -c 'CREATE DATABASE todo' -c 'CREATE DATABASE pgbench'
 
-log "API ($("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP) on 127.0.0.1:$API_PORT"
-env DATABASE_URL="postgresql://todo@127.0.0.1:$PG_PORT/todo" BETTER_AUTH_SECRET="$SECRET" PORT=$API_PORT \
-	RATE_LIMIT_ENABLED=false ${BENCH_ENV:-} "$JAVA" -Xmx"$HEAP" -Xlog:gc:file="$OUT/gc.log" ${BENCH_JAVA_OPTS:-} -jar "$JAR" >"$OUT/api.log" 2>&1 &
-API_PID=$!
-for _ in $(seq 1 120); do
-	curl -sf "http://127.0.0.1:$API_PORT/actuator/health/readiness" >/dev/null && break
-	kill -0 "$API_PID" 2>/dev/null || { tail -20 "$OUT/api.log"; exit 1; }
-	sleep 1
-done
-BASE=http://127.0.0.1:$API_PORT
+# --- the applications -------------------------------------------------------------------------
+# start_app api|bare [extra java options...]: started and ready, PID in APP_PID
+start_app() {
+	local kind=$1 jar
+	shift
+	jar=$( [ "$kind" = api ] && echo "$JAR" || echo "$BARE_JAR" )
+	local settings=(DATABASE_URL="postgresql://todo@127.0.0.1:$PG_PORT/todo" BETTER_AUTH_SECRET="$SECRET" PORT=$APP_PORT)
+	[ "$kind" = bare ] && settings=(SPRING_R2DBC_URL="r2dbc:postgresql://127.0.0.1:$PG_PORT/todo" SPRING_R2DBC_USERNAME=todo
+		SERVER_PORT=$APP_PORT)
+	# shellcheck disable=SC2086
+	env "${settings[@]}" ${BENCH_ENV:-} "$JAVA" -Xmx"$HEAP" -Xlog:gc:file="$OUT/gc-$kind.log" ${BENCH_JAVA_OPTS:-} "$@" \
+		-jar "$jar" >"$OUT/$kind.log" 2>&1 &
+	APP_PID=$!
+	STARTED_AT=$(date +%s.%N)
+	local ready=$( [ "$kind" = api ] && echo /readyz || echo /hello )
+	for _ in $(seq 1 600); do
+		curl -sf "$BASE$ready" >/dev/null 2>&1 && return 0
+		kill -0 "$APP_PID" 2>/dev/null || { tail -20 "$OUT/$kind.log" >&2; exit 1; }
+		sleep 0.1
+	done
+	echo "The $kind did not become ready" >&2
+	exit 1
+}
+stop_app() {
+	[ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
+	APP_PID=
+}
 
 # --- data -----------------------------------------------------------------------------------
+# The API's schema: started once, it migrates the empty database
+log "Creating the schema"
+start_app api
+stop_app
+
 # Tasks of about 300 bytes of JSON each, so that a page of 50 is about 15 KB.
 insert_tasks() { # user-prefix users tasks-per-user
 	"${PSQL[@]}" -d todo <<-SQL
@@ -96,33 +141,38 @@ insert_tasks thousand- 1 1000
 insert_tasks big- 1 100000
 "${PSQL[@]}" -d todo -c 'VACUUM ANALYZE'
 
-tokens() { # "subject [rest]" lines in, "token [rest]" lines out
+tokens() { # "subject [rest]" lines in, "token subject [rest]" lines out
 	"$JAVA" "$ROOT/src/ops/bench/Tokens.java" "$SECRET"
 }
 log "Signing tokens"
-# One line per reader: its token and the id of one of its tasks
+# One line per reader: its token, its id and the id of one of its tasks
 "${PSQL[@]}" -d todo -At -F ' ' -c "SELECT user_id, min(id) FROM tasks WHERE user_id LIKE 'reader-%' GROUP BY user_id" |
 	tokens >"$WORK/readers.txt"
 seq 1 200 | sed 's/^/writer-/; s/$/ 0/' | tokens >"$WORK/writers.txt"
 
 cat >"$WORK/bench.lua" <<'LUA'
--- Spreads requests over many users: every line of the file is "<token> <task id>".
-local path, users = os.getenv("BENCH_KIND"), {}
+-- Spreads requests over many users: every line of the file is "<token> <user> <task id>". The API
+-- reads the token, the bare stack the X-User header: both get both.
+local kind, prefix, users = os.getenv("BENCH_KIND"), os.getenv("BENCH_PREFIX"), {}
 for line in io.lines(os.getenv("BENCH_TOKENS")) do
-	local token, id = line:match("(%S+) (%S+)")
-	users[#users + 1] = { "Bearer " .. token, id }
+	local token, user, id = line:match("(%S+) (%S+) (%S+)")
+	users[#users + 1] = { { Authorization = "Bearer " .. token, ["X-User"] = user }, id }
 end
 local body = '{"title": "Written by wrk", "description": "A task of about the usual size, with tags and a due date",'
 	.. ' "priority": "high", "due_date": "2026-12-24", "tags": ["bench", "load"]}'
 math.randomseed(os.time())
 request = function()
 	local user = users[math.random(#users)]
-	if path == "byid" then
-		return wrk.format("GET", "/api/tasks/" .. user[2], { Authorization = user[1] })
-	elseif path == "list" then
-		return wrk.format("GET", "/api/tasks", { Authorization = user[1] })
+	if kind == "get" then
+		return wrk.format("GET", prefix .. "/tasks/" .. user[2], user[1])
+	elseif kind == "list" then
+		return wrk.format("GET", prefix .. "/tasks", user[1])
+	elseif kind == "trivial" then
+		-- As a probe calls it: no token
+		return wrk.format("GET", os.getenv("BENCH_TRIVIAL"))
 	else
-		return wrk.format("POST", "/api/tasks", { Authorization = user[1], ["Content-Type"] = "application/json" }, body)
+		local headers = { Authorization = user[1].Authorization, ["Content-Type"] = "application/json" }
+		return wrk.format("POST", prefix .. "/tasks", headers, body)
 	end
 end
 done = function(summary, latency, requests)
@@ -133,133 +183,225 @@ done = function(summary, latency, requests)
 end
 LUA
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$API_PID/stat"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat"; }
 
-# wrk_run kind connections [token file] -> "requests rps p50ms p99ms errors cpu_s_per_1000"
+# wrk_run app kind connections seconds [tokens] -> "requests rps p50ms p99ms errors cpu_ms_per_request"
 wrk_run() {
-	local kind=$1 conns=$2 tokens=${3:-$WORK/readers.txt} threads=2 before after result
+	local app=$1 kind=$2 conns=$3 seconds=$4 tokens=${5:-$WORK/readers.txt} threads=2 before after result prefix trivial
 	[ "$conns" -lt 2 ] && threads=1
+	prefix=$( [ "$app" = api ] && echo /api || echo "" )
+	trivial=$( [ "$app" = api ] && echo /livez || echo /hello )
 	before=$(cpu_ticks)
-	result=$(BENCH_KIND=$kind BENCH_TOKENS=$tokens wrk -t$threads -c"$conns" -d"${DURATION}s" --timeout 10s \
-		-s "$WORK/bench.lua" "$BASE" 2>&1 >/dev/null | awk '/^RESULT/ {print $2, $3, $4, $5, $6}')
+	result=$(BENCH_KIND=$kind BENCH_PREFIX=$prefix BENCH_TRIVIAL=$trivial BENCH_TOKENS=$tokens \
+		wrk -t$threads -c"$conns" -d"${seconds}s" --timeout 10s -s "$WORK/bench.lua" "$BASE" 2>&1 >/dev/null |
+		awk '/^RESULT/ {print $2, $3, $4, $5, $6}')
 	after=$(cpu_ticks)
 	awk -v r="$result" -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" \
-		'BEGIN {split(r, a, " "); printf "%s %s %s %s %s %.3f\n", a[1], a[2], a[3], a[4], a[5], (a[1] ? t / hz / a[1] * 1000 : 0)}'
+		'BEGIN {split(r, a, " "); printf "%s %s %s %s %s %.4f\n", a[1], a[2], a[3], a[4], a[5], (a[1] ? t / hz / a[1] * 1000 : 0)}'
 }
-
-# median of field N over REPEATS runs of a command's output lines
-median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 RESULTS=$WORK/results.txt
 : >"$RESULTS"
-measure() { # label kind connections [tokens]
-	local i line
-	for i in $(seq 1 "$REPEATS"); do
-		line=$(wrk_run "$2" "$3" "${4:-}")
-		printf '%s|%s\n' "$1" "$line" >>"$RESULTS"
-		printf '  %-28s run %d: %s\n' "$1" "$i" "$line" >&2
-	done
+measure() { # label app kind connections [tokens]
+	local line
+	line=$(wrk_run "$2" "$3" "$4" "$DURATION" "${5:-}")
+	printf '%s|%s\n' "$1" "$line" >>"$RESULTS"
+	printf '  %-34s %s\n' "$1" "$line" >&2
 }
-med() { # label field(1 requests, 2 rps, 3 p50, 4 p99, 5 errors, 6 cpu) -> median
-	grep -F "$1|" "$RESULTS" | cut -d'|' -f2 | awk -v f="$2" '{print $f}' | median
+field() { # label field(1 requests, 2 rps, 3 p50, 4 p99, 5 errors, 6 cpu ms/request)
+	grep -F "$1|" "$RESULTS" | tail -1 | cut -d'|' -f2 | awk -v f="$2" '{print $f}'
 }
-errors() { grep -F "$1|" "$RESULTS" | cut -d'|' -f2 | awk '{s += $5} END {print s + 0}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (b > 0) ? "%.2f" : "-", a / b}'; }
 
 pgbench_tps() { # clients
 	"$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U todo -S -M prepared -c "$1" -j 2 -T "$DURATION" -n pgbench 2>/dev/null |
 		awk '/^tps/ {print $3; exit}'
 }
 
-# --- measurements ---------------------------------------------------------------------------
-log "Warming up"
-DURATION=5 wrk_run byid 64 >/dev/null
-DURATION=5 wrk_run list 64 >/dev/null
-DURATION=5 wrk_run create 64 "$WORK/writers.txt" >/dev/null
+# routes_of app: warms each route for WARMUP seconds, then measures it at 16 and 64 connections
+routes_of() {
+	local app=$1 kind
+	for kind in get list trivial; do
+		log "$app: $kind, warming up for ${WARMUP}s"
+		wrk_run "$app" "$kind" 32 "$WARMUP" >/dev/null
+		measure "$app $kind 16" "$app" "$kind" 16
+		measure "$app $kind 64" "$app" "$kind" 64
+	done
+}
 
+# --- measurements ---------------------------------------------------------------------------
 log "Ceiling: pgbench -S -M prepared"
 "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U todo -i -s 10 -q pgbench >/dev/null 2>&1
-for i in $(seq 1 "$REPEATS"); do
-	tps=$(pgbench_tps 64)
-	printf 'pgbench 64|0 %s 0 0 0 0\n' "$tps" >>"$RESULTS"
-	printf '  %-28s run %d: %s tps\n' "pgbench 64" "$i" "$tps" >&2
+for c in 16 64; do
+	tps=$(pgbench_tps $c)
+	printf 'pgbench %s|0 %s 0 0 0 0\n' "$c" "$tps" >>"$RESULTS"
+	printf '  %-34s %s tps\n' "pgbench $c" "$tps" >&2
 done
 
-CONNECTIONS="64 1000"
-[ -n "${QUICK:-}" ] && CONNECTIONS=64
-log "API at $CONNECTIONS connections"
-for c in $CONNECTIONS; do
-	measure "GET /api/tasks/{id} $c" byid $c
-	measure "GET /api/tasks $c" list $c
-	measure "POST /api/tasks $c" create $c "$WORK/writers.txt"
-done
+if [ -n "${LAYERS:-}" ]; then
+	# Each layer of the API switched off in turn, with switches that exist for operators: the
+	# cost of a layer is the difference to the API with everything on.
+	while IFS='|' read -r label options; do
+		[ -z "$label" ] && continue
+		log "API, $label"
+		# shellcheck disable=SC2086
+		start_app api $options
+		for kind in get list; do
+			wrk_run api "$kind" 32 "$WARMUP" >/dev/null
+			measure "layers $label $kind" api "$kind" 16
+		done
+		stop_app
+	done <"$ROOT/src/ops/bench/layers.txt"
+	{
+		echo "CPU per request of the API at 16 connections, with one layer switched off at a time" \
+			"($("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP, ${WARMUP}s of warm-up per route and ${DURATION}s measured, $(date -u +%F)):"
+		echo
+		echo "| the API with | get: CPU ms / request | vs all on | list: CPU ms / request | vs all on |"
+		echo "|---|---:|---:|---:|---:|"
+		while IFS='|' read -r label options; do
+			[ -z "$label" ] && continue
+			printf '| %s | %.3f | %s | %.3f | %s |\n' "$label" "$(field "layers $label get" 6)" \
+				"$(ratio "$(field "layers $label get" 6)" "$(field "layers everything on get" 6)")" \
+				"$(field "layers $label list" 6)" \
+				"$(ratio "$(field "layers $label list" 6)" "$(field "layers everything on list" 6)")"
+		done <"$ROOT/src/ops/bench/layers.txt"
+	} | tee "$OUT/layers.md"
+	exit 0
+fi
 
+log "The floor: the bare stack ($("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP)"
+start_app bare
+routes_of bare
+BARE_RSS=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$APP_PID/status")
+stop_app
+
+log "The API"
+start_app api
+routes_of api
+if [ -n "${PROFILE:-}" ]; then
+	for kind in get list; do
+		log "Profiling $kind"
+		profiler "start,event=itimer,interval=1ms"
+		wrk_run api "$kind" 16 "$DURATION" >/dev/null
+		profiler "stop,file=$OUT/profile-$kind.collapsed,collapsed"
+		# stackvis (npm) draws the SVG that async-profiler 3 and later no longer write
+		node "$STACKVIS" collapsed flamegraph-svg <"$OUT/profile-$kind.collapsed" >"$OUT/flamegraph-$kind.svg"
+	done
+	{
+		echo "Where the API's CPU goes at 16 connections, from async-profiler's samples (each sample to the innermost layer on its stack):"
+		echo
+		echo "| layer | get: share of CPU | get: CPU ms / request | list: share of CPU | list: CPU ms / request |"
+		echo "|---|---:|---:|---:|---:|"
+		join -t'|' <(awk -f "$ROOT/src/ops/bench/attribute.awk" "$OUT/profile-get.collapsed" | sort) \
+			<(awk -f "$ROOT/src/ops/bench/attribute.awk" "$OUT/profile-list.collapsed" | sort) |
+			awk -F'|' -v g="$(field "api get 16" 6)" -v l="$(field "api list 16" 6)" \
+				'{printf "| %s | %.1f%% | %.3f | %.1f%% | %.3f |\n", $1, $2, $2 * g / 100, $3, $3 * l / 100}' | sort -t'|' -k3 -rn
+	} >"$OUT/profile.md"
+fi
 if [ -z "${QUICK:-}" ]; then
-	log "Scaling of GET /api/tasks/{id}"
-	for c in 1 16 256; do measure "GET /api/tasks/{id} $c" byid $c; done
+	log "The API at more connections, and writes"
+	for c in 256 1000; do measure "api get $c" api get $c; done
+	measure "api list 1000" api list 1000
+	measure "api create 64" api create 64 "$WORK/writers.txt"
 
 	log "List latency against the user's and the table's size"
 	BASE_ROWS=$("${PSQL[@]}" -d todo -At -c 'SELECT count(*) FROM tasks')
 	for who in ten thousand big; do
 		echo "${who}-1 0" | tokens >"$WORK/$who.txt"
-		measure "list of $who" list 4 "$WORK/$who.txt"
+		measure "list of $who" api list 4 "$WORK/$who.txt"
 	done
+fi
+API_RSS=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$APP_PID/status")
+HEAP_PEAK=$(grep -o '[0-9]*M->[0-9]*M' "$OUT/gc-api.log" | cut -dM -f1 | sort -n | tail -1)
+"$(dirname "$JAVA")/jcmd" "$APP_PID" GC.run >/dev/null 2>&1 || true
+HEAP_USED=$("$(dirname "$JAVA")/jcmd" "$APP_PID" GC.heap_info 2>/dev/null |
+	awk '/heap/ {for (i = 1; i <= NF; i++) if ($i == "used") {sub(/K,?/, "", $(i + 1)); printf "%.0f", $(i + 1) / 1024; exit}}' || true)
+stop_app
+
+if [ -z "${QUICK:-}" ]; then
 	log "Growing the table to 1,000,000 rows"
 	rows=$("${PSQL[@]}" -d todo -At -c 'SELECT count(*) FROM tasks')
 	fill=$(( (1000000 - rows) / 1000 ))
 	[ "$fill" -gt 0 ] && insert_tasks filler- 1000 "$fill"
 	"${PSQL[@]}" -d todo -c 'VACUUM ANALYZE'
-	measure "list of ten, 1M rows" list 4 "$WORK/ten.txt"
 	TABLE_ROWS=$("${PSQL[@]}" -d todo -At -c 'SELECT count(*) FROM tasks')
+
+	# Warm-up: a new process under continuous load, in slices of 5 s
+	log "Warm-up: gets at 16 connections from a fresh start, 5 s at a time for ${WARMUP_CURVE:-120}s"
+	start_app api
+	READY_SECONDS=$(awk -v a="$STARTED_AT" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+	: >"$WORK/curve.txt"
+	for i in $(seq 5 5 "${WARMUP_CURVE:-120}"); do
+		wrk_run api get 16 5 | awk -v t="$i" '{print t, $2, $6}' >>"$WORK/curve.txt"
+	done
+	measure "list of ten, 1M rows" api list 4 "$WORK/ten.txt"
+	stop_app
+	# Steady state: the last slice from which every later one is within 10% of the last minute's median
+	STEADY=$(awk '{t[NR] = $1; r[NR] = $2} END {
+		n = 0; for (i = NR; i > 0 && t[i] > t[NR] - 60; i--) s[++n] = r[i]
+		asort(s); m = s[int((n + 1) / 2)]
+		k = NR; while (k > 1 && r[k - 1] >= 0.9 * m) k--
+		printf "%d %.0f", t[k] - 5, m}' "$WORK/curve.txt")
 fi
 
-RSS_PEAK=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$API_PID/status")
-# The heap's high-water mark, from the GC log's "before->after(size)" figures
-HEAP_PEAK=$(grep -o '[0-9]*M->[0-9]*M' "$OUT/gc.log" | cut -dM -f1 | sort -n | tail -1)
-# Heap in use after a full collection: what the data set and caches really hold
-"$(dirname "$JAVA")/jcmd" "$API_PID" GC.run >/dev/null 2>&1 || true
-HEAP_USED=$("$(dirname "$JAVA")/jcmd" "$API_PID" GC.heap_info 2>/dev/null |
-	awk '/heap/ {for (i = 1; i <= NF; i++) if ($i == "used") {sub(/K,?/, "", $(i + 1)); printf "%.0f", $(i + 1) / 1024; exit}}' || true)
-
 # --- report ---------------------------------------------------------------------------------
-PG_TPS=$(med "pgbench 64" 2)
 {
 	echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -r);" \
-		"$("$PG_BIN/postgres" --version); $("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP; wrk, API and PostgreSQL on the same machine;" \
-		"medians of $REPEATS runs of ${DURATION}s; $(date -u +%F)."
+		"$("$PG_BIN/postgres" --version); $("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP ${BENCH_JAVA_OPTS:-};" \
+		"wrk, application and PostgreSQL on the same machine; ${WARMUP}s of warm-up per route, then ${DURATION}s" \
+		"at 16 and ${DURATION}s at 64 connections; $(date -u +%F)."
 	echo
-	echo "| measurement | connections | requests/s | p50 ms | p99 ms | errors | CPU s / 1,000 req | vs pgbench -S |"
+	echo "| route | connections | bare: requests/s | bare: CPU ms / request | API: requests/s | API: CPU ms / request | API / bare (CPU per request) | API vs pgbench -S |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-	printf '| pgbench -S -M prepared | 64 | %.0f | | | | | 1.00 |\n' "$PG_TPS"
-	for label in "GET /api/tasks/{id}" "GET /api/tasks" "POST /api/tasks"; do
-		for c in $CONNECTIONS; do
-			printf '| %s | %s | %.0f | %s | %s | %s | %s | %.2f |\n' "$label" "$c" "$(med "$label $c" 2)" \
-				"$(med "$label $c" 3)" "$(med "$label $c" 4)" "$(errors "$label $c")" "$(med "$label $c" 6)" \
-				"$(awk -v a="$(med "$label $c" 2)" -v b="$PG_TPS" 'BEGIN {print a / b}')"
+	for c in 16 64; do
+		printf '| pgbench -S -M prepared | %s | | | | | | %.0f tps |\n' "$c" "$(field "pgbench $c" 2)"
+	done
+	for kind in get list trivial; do
+		name=$(case $kind in get) echo 'GET one task by id' ;; list) echo 'GET a page of 50' ;; trivial) echo '`/hello` vs `/livez`' ;; esac)
+		for c in 16 64; do
+			printf '| %s | %s | %.0f | %.3f | %.0f | %.3f | **×%s** | %s |\n' "$name" "$c" \
+				"$(field "bare $kind $c" 2)" "$(field "bare $kind $c" 6)" "$(field "api $kind $c" 2)" "$(field "api $kind $c" 6)" \
+				"$(ratio "$(field "api $kind $c" 6)" "$(field "bare $kind $c" 6)")" \
+				"$( [ "$kind" = trivial ] && echo "" || echo "$(ratio "$(field "api $kind $c" 2)" "$(field "pgbench $c" 2)")")"
 		done
 	done
+	echo
+	echo "Errors (non-2xx, timeouts, resets) in every run above: $(cut -d'|' -f2 "$RESULTS" | awk '{s += $5} END {print s + 0}')."
 	if [ -z "${QUICK:-}" ]; then
 		echo
-		echo "Scaling, \`GET /api/tasks/{id}\`:"
+		echo "The API at steady state, \`GET /api/tasks/{id}\`, and writes:"
 		echo
-		echo "| connections | requests/s | p50 ms | p99 ms | errors |"
-		echo "|---:|---:|---:|---:|---:|"
-		for c in 1 16 64 256 1000; do
-			printf '| %s | %.0f | %s | %s | %s |\n' "$c" "$(med "GET /api/tasks/{id} $c" 2)" \
-				"$(med "GET /api/tasks/{id} $c" 3)" "$(med "GET /api/tasks/{id} $c" 4)" "$(errors "GET /api/tasks/{id} $c")"
+		echo "| route | connections | requests/s | p50 ms | p99 ms | errors | CPU ms / request |"
+		echo "|---|---:|---:|---:|---:|---:|---:|"
+		for row in "api get 16|GET /api/tasks/{id}|16" "api get 64|GET /api/tasks/{id}|64" "api get 256|GET /api/tasks/{id}|256" \
+			"api get 1000|GET /api/tasks/{id}|1000" "api list 1000|GET /api/tasks|1000" "api create 64|POST /api/tasks|64"; do
+			IFS='|' read -r key name c <<<"$row"
+			printf '| %s | %s | %.0f | %s | %s | %s | %.3f |\n' "$name" "$c" "$(field "$key" 2)" "$(field "$key" 3)" \
+				"$(field "$key" 4)" "$(field "$key" 5)" "$(field "$key" 6)"
 		done
+		echo
+		echo "Warm-up of a new process: ready ${READY_SECONDS}s after \`java\` started; gets/s at 16 connections, 5 s at a time:"
+		echo
+		echo "| seconds of load | $(awk '{printf "%s | ", $1}' "$WORK/curve.txt")"
+		echo "|---|$(awk '{printf "---:|"}' "$WORK/curve.txt")"
+		echo "| requests/s | $(awk '{printf "%.0f | ", $2}' "$WORK/curve.txt")"
+		echo "| CPU ms / request | $(awk '{printf "%.2f | ", $3}' "$WORK/curve.txt")"
+		echo
+		read -r steady rate <<<"$STEADY"
+		echo "Steady state (every later slice within 10% of the last minute's median, $rate requests/s) after ${steady}s of load."
 		echo
 		echo "List latency (first page of 50, 4 connections) against the size of the user's list and of the table:"
 		echo
 		echo "| the user's tasks | rows in the table | p50 ms | p99 ms | p50 vs 10 tasks |"
 		echo "|---:|---:|---:|---:|---:|"
-		base=$(med "list of ten" 3)
-		for who in "ten|10|$BASE_ROWS" "thousand|1,000|$BASE_ROWS" "big|100,000|$BASE_ROWS" \
-			"ten, 1M rows|10|$TABLE_ROWS"; do
+		for who in "ten|10|$BASE_ROWS" "thousand|1,000|$BASE_ROWS" "big|100,000|$BASE_ROWS" "ten, 1M rows|10|$TABLE_ROWS"; do
 			IFS='|' read -r key n rowsn <<<"$who"
-			printf '| %s | %s | %s | %s | %.2f |\n' "$n" "$rowsn" "$(med "list of $key" 3)" "$(med "list of $key" 4)" \
-				"$(awk -v a="$(med "list of $key" 3)" -v b="$base" 'BEGIN {print a / b}')"
+			printf '| %s | %s | %s | %s | %s |\n' "$n" "$rowsn" "$(field "list of $key" 3)" "$(field "list of $key" 4)" \
+				"$(ratio "$(field "list of $key" 3)" "$(field "list of ten" 3)")"
 		done
 	fi
 	echo
-	echo "API process: peak RSS ${RSS_PEAK} MB; peak heap ${HEAP_PEAK:-?} MB; heap in use after a full GC at the end ${HEAP_USED:-?} MB (of -Xmx$HEAP)."
+	echo "Memory: the API's peak RSS ${API_RSS} MB (the bare stack's ${BARE_RSS} MB); the API's peak heap ${HEAP_PEAK:-?} MB," \
+		"${HEAP_USED:-?} MB in use after a full GC at the end (of -Xmx$HEAP)."
+	[ -f "$OUT/profile.md" ] && { echo; cat "$OUT/profile.md"; }
 } | tee "$OUT/results.md"
