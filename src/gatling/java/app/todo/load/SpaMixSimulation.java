@@ -22,10 +22,12 @@ import io.gatling.javaapi.http.HttpProtocolBuilder;
 
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
+import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.details;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.global;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.pause;
 import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.repeat;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
@@ -39,11 +41,19 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * own token (HS256, signed with the secret the API trusts) and so its own tasks.
  * <p>
  * System properties: {@code baseUrl} (default {@code http://127.0.0.1:8080}), {@code secret} (the
- * API's {@code BETTER_AUTH_SECRET}, required), {@code model} ({@code closed}: a constant number of
- * concurrent users, the default; {@code open}: a ramp of arrivals per second), {@code users}
- * (concurrent users, default 1000), {@code rate} (arrivals per second at the end of the open
- * ramp, default 200), {@code duration} (seconds, default 60), and the targets {@code p95},
- * {@code p99} (milliseconds) and {@code maxErrorPercent} that fail the run when missed.
+ * API's {@code BETTER_AUTH_SECRET}, required), {@code model}, {@code users} (concurrent users,
+ * default 1000), {@code rate} (arrivals per second at the end of the open ramp, default 200),
+ * {@code think} (seconds a person pauses between two requests, default 2), {@code duration}
+ * (seconds, default 60), and the targets {@code p95}, {@code p99} (milliseconds) and
+ * {@code maxErrorPercent} that fail the run when missed. The models:
+ * <ul>
+ * <li>{@code closed} (the default): {@code users} virtual users at once, each starting again as soon
+ * as it is done, with no pause: a stress figure, not a population of people;</li>
+ * <li>{@code think}: people arriving at a constant rate (an open model, as real traffic is), each
+ * pausing about {@code think} seconds between requests, so that {@code users} of them are signed
+ * in and active at any time: 1,000 of them make about 500 requests a second;</li>
+ * <li>{@code open}: a ramp of arrivals per second up to {@code rate}, with no pause.</li>
+ * </ul>
  */
 public class SpaMixSimulation extends Simulation {
 
@@ -55,7 +65,12 @@ public class SpaMixSimulation extends Simulation {
 
 	private static final int RATE = Integer.getInteger("rate", 200);
 
+	private static final double THINK = Double.parseDouble(System.getProperty("think", "2"));
+
 	private static final Duration DURATION = Duration.ofSeconds(Integer.getInteger("duration", 60));
+
+	/** The requests of one session, and so its pauses. */
+	private static final int REQUESTS = 8;
 
 	private static final int P95 = Integer.getInteger("p95", 50);
 
@@ -73,7 +88,7 @@ public class SpaMixSimulation extends Simulation {
 		.acceptHeader("application/json")
 		.contentTypeHeader("application/json");
 
-	private final ChainBuilder createThree = repeat(3, "n").on(exec(http("create")
+	private final ChainBuilder createThree = repeat(3, "n").on(exec(think()).exec(http("create")
 		.post("/api/tasks")
 		.header("Authorization", "Bearer #{token}")
 		.body(StringBody("""
@@ -83,30 +98,45 @@ public class SpaMixSimulation extends Simulation {
 
 	private final ScenarioBuilder spa = scenario("SPA user").feed(this.people)
 		.exec(this.createThree)
+		.exec(think())
 		.exec(http("list").get("/api/tasks").header("Authorization", "Bearer #{token}").check(status().is(200)))
+		.exec(think())
 		.exec(http("toggle").patch("/api/tasks/#{id}/complete")
 			.header("Authorization", "Bearer #{token}")
 			.check(status().is(200), jsonPath("$.completed").is("true")))
+		.exec(think())
 		.exec(http("edit").patch("/api/tasks/#{id}")
 			.header("Authorization", "Bearer #{token}")
 			.header("Content-Type", "application/merge-patch+json")
 			.body(StringBody("{\"title\": \"Edited by Gatling\", \"priority\": \"low\"}"))
 			.check(status().is(200)))
+		.exec(think())
 		.exec(http("delete").delete("/api/tasks/#{id}")
 			.header("Authorization", "Bearer #{token}")
 			.check(status().is(204)))
+		.exec(think())
 		.exec(http("list pending").get("/api/tasks?status=pending&sort=due_date")
 			.header("Authorization", "Bearer #{token}")
 			.check(status().is(200), header("Content-Type").is("application/json")));
 
 	{
-		PopulationBuilder population = "open".equals(MODEL)
-				? this.spa.injectOpen(rampUsersPerSec(1).to(RATE).during(DURATION))
-				: this.spa.injectClosed(constantConcurrentUsers(USERS).during(DURATION));
+		PopulationBuilder population = switch (MODEL) {
+			// Little's law: arrivals per second times the seconds a session lasts
+			case "think" -> this.spa.injectOpen(constantUsersPerSec(USERS / (REQUESTS * THINK)).during(DURATION));
+			case "open" -> this.spa.injectOpen(rampUsersPerSec(1).to(RATE).during(DURATION));
+			case "closed" -> this.spa.injectClosed(constantConcurrentUsers(USERS).during(DURATION));
+			default -> throw new IllegalArgumentException("-Dmodel is closed, think or open, not " + MODEL);
+		};
 		setUp(population).protocols(this.protocol)
 			.assertions(global().failedRequests().percent().lte(MAX_ERROR_PERCENT),
 					global().responseTime().percentile(95).lt(P95), global().responseTime().percentile(99).lt(P99),
 					details("list").responseTime().percentile(99).lt(P99));
+	}
+
+	/** Between two requests: a pause of 0 to 2 × {@code think} seconds in the think model, none otherwise. */
+	private static ChainBuilder think() {
+		return "think".equals(MODEL) ? exec(pause(Duration.ZERO, Duration.ofMillis((long) (2000 * THINK))))
+				: exec((session) -> session);
 	}
 
 	private String token(String subject) {
