@@ -100,8 +100,8 @@ apt_clean='apt-get clean && rm -rf /var/lib/apt/lists/*'
 standin() { # name
   case $1 in
     */eclipse-temurin:25-jdk | */eclipse-temurin:25-jre)
-      local package=openjdk-25-jdk-headless
-      [[ $1 == *jre ]] && package=openjdk-25-jre-headless
+      local package=openjdk-25-jdk-headless command=jshell
+      [[ $1 == *jre ]] && package=openjdk-25-jre-headless command=bash
       # Temurin's layout: the JDK in /opt/java/openjdk, JAVA_HOME and PATH set; Ubuntu's
       # useradd and groupadd (passwd) come with minbase
       build "$1" <<EOF
@@ -110,7 +110,7 @@ RUN $apt_install $package ca-certificates && $apt_clean \\
  && mkdir -p /opt/java && ln -s "\$(dirname "\$(dirname "\$(readlink -f /usr/bin/java)")")" /opt/java/openjdk \\
  && java -version >/dev/null 2>&1
 ENV JAVA_HOME=/opt/java/openjdk PATH=/opt/java/openjdk/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-CMD ["jshell"]
+CMD ["$command"]
 EOF
       ;;
     */postgres:17)

@@ -6,7 +6,8 @@
 #  1. the balancer answers HTTPS with HTTP/2 once every replica is ready, with all three in rotation;
 #  2. variables reach the replicas (ACCOUNTS_TOKEN_LIFETIME=30m gives 30-minute tokens), and
 #     compose.yaml passes every variable of the README's configuration table;
-#  3. under load through the balancer, each replica's peak memory stays under its limit;
+#  3. under load through the balancer, no replica is killed or restarted, and each one's peak
+#     memory (VmHWM) stays under its limit;
 #  4. writers go on through the balancer while one replica is stopped (SIGTERM) and started
 #     again: no request fails beyond those in flight on it, every acknowledged write is stored,
 #     and the replica serves again once it is back;
@@ -14,7 +15,9 @@
 # then stops and removes everything it started, volumes included. As root; a few minutes.
 #   src/ops/compose-test.sh
 # Settings: COMPOSE_TEST_PORT (18740: it uses that port and the next two, on this machine),
-# COMPOSE_TEST_LOAD (30: seconds of load for the memory measurement).
+# COMPOSE_TEST_LOAD (30: seconds of load for the memory measurement) and COMPOSE_TEST_CONNECTIONS
+# (32: wrk's connections through the balancer), COMPOSE_TEST_KEEP (1:
+# leave it all running at the end, for a look).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -51,6 +54,10 @@ cleanup() {
   local status=$?
   touch "$work/stop"
   ((status == 0)) || { docker-compose -p "$project" --profile prometheus logs --no-color --tail 30 2>/dev/null | tail -150 || true; }
+  if [[ -n ${COMPOSE_TEST_KEEP:-} ]]; then
+    echo "kept: DOCKER_HOST=unix://$work/podman.sock docker-compose -p $project ... (stop the podman service, pid $service, when done)"
+    return
+  fi
   docker-compose -p "$project" --profile prometheus down -v -t 40 >/dev/null 2>&1 || true
   [[ -n $ticker ]] && kill "$ticker" 2>/dev/null
   [[ -n $service ]] && kill "$service" 2>/dev/null
@@ -99,7 +106,7 @@ pass "HTTPS and HTTP/2 through the balancer, 3 replicas in rotation"
 
 # --- 2. The variables ---------------------------------------------------------------------------
 reply=$(curl -sS "${tls[@]}" -H 'Content-Type: application/json' \
-  --data-binary "{\"email\":\"compose-$(date +%s)@example.com\",\"password\":\"compose test password\"}" "$lb/api/auth/sign-up")
+  --data-binary "{\"email\":\"compose-$(date +%s)@example.com\",\"password\":\"compose test password\",\"name\":\"Compose\"}" "$lb/api/auth/sign-up")
 token=$(grep -o '"token":"[^"]*"' <<<"$reply" | cut -d'"' -f4)
 [[ -n $token ]] || fail "sign-up through the balancer: $reply"
 claims=$(cut -d. -f2 <<<"$token" | tr '_-' '/+')
@@ -120,29 +127,50 @@ for i in $(seq 20); do
   curl -sS "${tls[@]}" -o /dev/null -H "$auth" -H 'Content-Type: application/json' --data-binary "{\"title\":\"list filler $i\"}" "$lb/api/tasks"
 done
 cat >"$work/mix.lua" <<'EOF'
--- Lists, reads of the list's first page and creates, as a single-page app sends them
+-- Three lists of the first page for every create, as a single-page app sends them; counts
+-- the answers by status
 local n = 0
+local post = {}
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) statuses = {} end
+function response(status) statuses[status] = (statuses[status] or 0) + 1 end
+function done()
+  local total = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do total[status] = (total[status] or 0) + count end
+  end
+  for status, count in pairs(total) do io.write(string.format("status %d: %d\n", status, count)) end
+end
 request = function()
   n = n + 1
   if n % 4 == 0 then
-    return wrk.format("POST", "/api/tasks", { ["Content-Type"] = "application/json" }, '{"title":"wrk ' .. n .. '"}')
+    for name, value in pairs(wrk.headers) do post[name] = value end
+    post["Content-Type"] = "application/json"
+    return wrk.format("POST", "/api/tasks", post, '{"title":"wrk ' .. n .. '"}')
   end
   return wrk.format("GET", "/api/tasks?limit=50")
 end
 EOF
-wrk -t 2 -c 200 -d "${load}s" -s "$work/mix.lua" -H "$auth" "https://127.0.0.1:$port" >"$work/wrk.log" 2>&1 ||
+restarts_before=$(podman inspect --format '{{.RestartCount}}' "${replicas[@]}" | tr '\n' ' ')
+wrk -t 2 -c "${COMPOSE_TEST_CONNECTIONS:-32}" -d "${load}s" -s "$work/mix.lua" -H "$auth" "https://127.0.0.1:$port" >"$work/wrk.log" 2>&1 ||
   { cat "$work/wrk.log"; fail "wrk"; }
 limit=$(podman inspect --format '{{.HostConfig.Memory}}' "${replicas[0]}")
 peaks=()
 for replica in "${replicas[@]}"; do
+  state=$(podman inspect --format 'OOMKilled={{.State.OOMKilled}} exit={{.State.ExitCode}}' "$replica")
+  [[ $state == 'OOMKilled=false exit=0' ]] || { cat "$work/wrk.log"; fail "$replica under load: $state"; }
   kb=$(podman exec "$replica" sh -c "awk '/^VmHWM/ { print \$2 }' /proc/1/status")
   peaks+=("$((kb / 1024))")
-  [[ $(podman inspect --format '{{.State.OOMKilled}} {{.RestartCount}}' "$replica") == "false 0" ]] ||
-    fail "$replica was killed or restarted under load"
+  ((kb * 1024 < limit)) || fail "$replica peaked at $((kb / 1024)) MB, over its limit"
 done
+[[ $(podman inspect --format '{{.RestartCount}}' "${replicas[@]}" | tr '\n' ' ') == "$restarts_before" ]] ||
+  fail "a replica restarted under load"
 requests=$(awk '/requests in/ { print $1 }' "$work/wrk.log")
-errors=$(grep -E 'Non-2xx|Socket errors' "$work/wrk.log" || true)
-pass "load: $requests requests in ${load}s (200 connections, lists and creates${errors:+; $errors}); peak RSS per replica ${peaks[*]} MB, limit $((limit / 1048576)) MB"
+# Reported, not judged: on a machine whose cores are taken by other work, replicas answer 503
+# (the pool's 5 s wait) and the balancer's checks time out; the writers below are the judge
+statuses=$(grep '^status ' "$work/wrk.log" | sort | tr '\n' ' ')
+pass "load: $requests requests in ${load}s (${COMPOSE_TEST_CONNECTIONS:-32} connections, lists and creates: $statuses); peak RSS per replica ${peaks[*]} MB, limit $((limit / 1048576)) MB; restarts before it (at start-up): $restarts_before"
 
 # --- 4. A replica stopped and started under writes ---------------------------------------------------
 writers=4
@@ -159,13 +187,13 @@ for w in $(seq "$writers"); do writer "$w" & done
 sleep 5
 victim=${replicas[1]}
 t0=$(date +%s%N)
-podman stop -t 40 "$victim" >/dev/null
+podman stop -t 40 "$victim" >/dev/null 2>>"$work/podman.log"
 stopped_ms=$((($(date +%s%N) - t0) / 1000000))
 [[ $(podman inspect --format '{{.State.ExitCode}}' "$victim") == 143 ]] || fail "$victim did not exit with 143 on SIGTERM"
 sleep 5
 during=$(wc -l <"$work/writes")
 since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-podman start "$victim" >/dev/null
+podman start "$victim" >/dev/null 2>>"$work/podman.log"
 for i in $(seq 300); do
   (($(in_rotation) == 3)) && podman logs --since "$since" "$victim" 2>&1 | grep -q '"app.todo.access"' && break
   ((i < 300)) || fail "$victim did not come back into rotation"
@@ -189,16 +217,18 @@ pass "writes through the balancer: $total, $failed failed; $victim stopped (SIGT
 
 # --- 5. Prometheus -----------------------------------------------------------------------------------------
 prometheus=http://127.0.0.1:$PROMETHEUS_PORT
+query() { # PromQL: the first sample's value
+  curl -s "$prometheus/api/v1/query" --data-urlencode "query=$1" | sed -n 's/^[^]]*"value":\[[^,]*,"\([^"]*\)"\].*/\1/p'
+}
 for i in $(seq 90); do
-  up=$(curl -s "$prometheus/api/v1/query" --data-urlencode 'query=sum(up{job="todo-api"})' | grep -o '"value":\[[^]]*\]' | grep -o '"[0-9]*"$' | tr -d '"' || true)
+  up=$(query 'sum(up{job="todo-api"})')
   [[ $up == 3 ]] && break
   ((i < 90)) || fail "Prometheus scrapes ${up:-no} replicas, not 3"
   sleep 1
 done
-p99=$(curl -s "$prometheus/api/v1/query" \
-  --data-urlencode 'query=histogram_quantile(0.99, sum by (le) (rate(http_server_requests_seconds_bucket{uri="/api/tasks"}[5m])))' |
-  grep -o '"value":\[[^]]*\]' | grep -o '"[0-9.e+-]*"$' | tr -d '"' || true)
+p99=$(query 'histogram_quantile(0.99, sum by (le) (rate(http_server_requests_seconds_bucket{uri="/api/tasks"}[5m])))')
 [[ $p99 =~ ^[0-9.e+-]+$ ]] || fail "no p99 from the replicas' histograms"
-pass "Prometheus scrapes the 3 replicas; p99 of /api/tasks over the last 5 minutes: $(awk -v s="$p99" 'BEGIN { printf "%.0f ms", s * 1000 }')"
+heap=$(query 'max(max_over_time(sum by (instance) (jvm_memory_used_bytes{area="heap"})[10m:5s]))')
+pass "Prometheus scrapes the 3 replicas; p99 of /api/tasks over the last 5 minutes $(awk -v s="$p99" 'BEGIN { printf "%.0f ms", s * 1000 }'), most heap in use on a replica $(awk -v b="${heap:-0}" 'BEGIN { printf "%.0f MB", b / 1048576 }')"
 
 echo "compose test done in $(($(date +%s) - started)) s"
