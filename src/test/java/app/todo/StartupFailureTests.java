@@ -4,8 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.core.io.DefaultResourceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -44,6 +46,19 @@ class StartupFailureTests {
 				"--spring.main.register-shutdown-hook=false"));
 		assertThat(output).contains("APPLICATION FAILED TO START", "No token source is configured", "BETTER_AUTH_URL")
 			.doesNotContain(PASSWORD)
+			.doesNotContain("\tat ");
+	}
+
+	@Test
+	void startWhenNoDatabaseUrlOutsideTheDevelopmentRunThenOneClearReportNamingIt(CapturedOutput output) {
+		// The packaged jar's class path: the embedded PostgreSQL is left out of it
+		SpringApplication application = new SpringApplication(
+				new DefaultResourceLoader(new FilteredClassLoader("io.zonky.test")), TodoApplication.class);
+		assertThatException().isThrownBy(() -> application.run("--todo.database.url=",
+				"--todo.auth.secret=" + TestIdentityProvider.SECRET, "--server.port=0",
+				"--spring.main.register-shutdown-hook=false"));
+		assertThat(output).contains("APPLICATION FAILED TO START", "DATABASE_URL is not set", "./mvnw spring-boot:run")
+			.doesNotContain("Embedded PostgreSQL listening")
 			.doesNotContain("\tat ");
 	}
 

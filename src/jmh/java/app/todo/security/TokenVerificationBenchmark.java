@@ -30,6 +30,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -84,7 +85,7 @@ public class TokenVerificationBenchmark {
 		this.server.start();
 		String issuer = "http://127.0.0.1:" + this.server.getAddress().getPort();
 		RemoteJwkSet jwkSet = new RemoteJwkSet(JwtConfiguration.jwksClient(), URI.create(issuer + "/jwks"),
-				Duration.ofMinutes(5), Duration.ofSeconds(5));
+				Duration.ofMinutes(5), Duration.ofSeconds(5), new SimpleMeterRegistry());
 		// A loaded machine can miss the fetch's 5 s timeout: try again, as the API's schedule does
 		for (int attempt = 0; attempt < 10 && !jwkSet.isLoaded(); attempt++) {
 			jwkSet.fetch().onErrorResume((ex) -> reactor.core.publisher.Mono.empty()).block(Duration.ofSeconds(30));

@@ -3,6 +3,7 @@ package app.todo.account;
 import java.time.Duration;
 
 import com.nimbusds.jose.jwk.OctetKeyPair;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -78,7 +79,7 @@ class AccountConfiguration {
 	}
 
 	@Bean
-	SignInLimiter signInLimiter(AccountProperties properties) {
+	SignInLimiter signInLimiter(AccountProperties properties, MeterRegistry meters) {
 		FailedSignIns limits = properties.failedSignIns();
 		if (limits.perEmail() < 1 || limits.perAddress() < 1 || limits.maxTracked() < 1
 				|| limits.window().compareTo(Duration.ofSeconds(1)) < 0) {
@@ -86,7 +87,7 @@ class AccountConfiguration {
 					"ACCOUNTS_SIGN_IN_FAILURES_PER_EMAIL, ..._PER_ADDRESS and ACCOUNTS_SIGN_IN_FAILURE_WINDOW must be positive.",
 					"Leave them unset for 5 failures per email and 20 per address every 15m.");
 		}
-		return new SignInLimiter(limits);
+		return new SignInLimiter(limits, meters);
 	}
 
 	@Bean

@@ -5,6 +5,8 @@ import java.time.Duration;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
 import app.todo.account.AccountProperties.FailedSignIns;
@@ -27,21 +29,37 @@ final class SignInLimiter {
 
 	private final Cache<String, Bucket> byAddress;
 
-	SignInLimiter(FailedSignIns limits) {
+	private final Counter wrongCredentials;
+
+	private final Counter tooManyFailures;
+
+	SignInLimiter(FailedSignIns limits, MeterRegistry meters) {
 		this.limits = limits;
 		this.byEmail = cache(limits);
 		this.byAddress = cache(limits);
+		this.wrongCredentials = refusals(meters, "wrong_credentials");
+		this.tooManyFailures = refusals(meters, "too_many_failures");
+	}
+
+	/** Every refused sign-in: a wrong email or password (401), or too many of them (429). */
+	private static Counter refusals(MeterRegistry meters, String reason) {
+		return Counter.builder("todo.sign_in.refusals")
+			.description("Sign-ins refused")
+			.tag("reason", reason)
+			.register(meters);
 	}
 
 	/** Throws the {@code 429} when either the email or the address has used up its failures. */
 	void check(String email, String address) {
 		long nanos = Math.max(waitNanos(this.byEmail.getIfPresent(email)), waitNanos(this.byAddress.getIfPresent(address)));
 		if (nanos > 0) {
+			this.tooManyFailures.increment();
 			throw new TooManySignInsException(Duration.ofNanos(nanos));
 		}
 	}
 
 	void recordFailure(String email, String address) {
+		this.wrongCredentials.increment();
 		this.byEmail.get(email, (key) -> bucket(this.limits.perEmail())).tryConsume(1);
 		this.byAddress.get(address, (key) -> bucket(this.limits.perAddress())).tryConsume(1);
 	}

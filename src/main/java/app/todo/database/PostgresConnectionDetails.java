@@ -124,7 +124,7 @@ record PostgresConnectionDetails(String host, int port, String database, String 
 	private static InvalidConfigurationException invalid(String problem) {
 		return new InvalidConfigurationException("DATABASE_URL " + problem + ".",
 				"Set DATABASE_URL to a URL such as " + EXAMPLE
-						+ " (percent-encode special characters in the password), or unset it to use the embedded PostgreSQL.");
+						+ " (percent-encode special characters in the password).");
 	}
 
 	@Override

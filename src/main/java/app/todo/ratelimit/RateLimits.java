@@ -1,5 +1,6 @@
 package app.todo.ratelimit;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
 import app.todo.web.ClientAddressResolver;
@@ -31,11 +32,12 @@ public final class RateLimits {
 
 	private final ClientAddressResolver clientAddresses;
 
-	RateLimits(RateLimitProperties properties, ClientAddressResolver clientAddresses) {
+	RateLimits(RateLimitProperties properties, ClientAddressResolver clientAddresses, MeterRegistry meters) {
 		this.enabled = properties.enabled();
-		this.users = new TokenBuckets("user", properties.userRate(), properties.userBurst(), properties.maxClients());
+		this.users = new TokenBuckets("user", properties.userRate(), properties.userBurst(), properties.maxClients(),
+				meters);
 		this.addresses = new TokenBuckets("address", properties.addressRate(), properties.addressBurst(),
-				properties.maxClients());
+				properties.maxClients(), meters);
 		this.clientAddresses = clientAddresses;
 	}
 

@@ -8,6 +8,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.http.HttpHeaders;
 
@@ -25,11 +27,18 @@ final class TokenBuckets {
 
 	private final String policy;
 
+	private final Counter refusals;
+
 	/**
-	 * @param name the policy's name in the {@code RateLimit} and {@code RateLimit-Policy} headers
+	 * @param name the policy's name in the {@code RateLimit} and {@code RateLimit-Policy} headers,
+	 * and the {@code limit} tag of the refusals' counter
 	 */
-	TokenBuckets(String name, int rate, int burst, int maxClients) {
+	TokenBuckets(String name, int rate, int burst, int maxClients, MeterRegistry meters) {
 		this.name = name;
+		this.refusals = Counter.builder("todo.rate_limit.refusals")
+			.description("Requests refused with 429 by a rate limit")
+			.tag("limit", name)
+			.register(meters);
 		this.bandwidth = Bandwidth.builder().capacity(burst).refillGreedy(rate, Duration.ofSeconds(1)).build();
 		Duration refill = Duration.ofSeconds(windowSeconds(rate, burst));
 		this.buckets = Caffeine.newBuilder().maximumSize(maxClients).expireAfterAccess(refill).build();
@@ -53,6 +62,9 @@ final class TokenBuckets {
 		headers.set("RateLimit-Policy", this.policy);
 		long reset = seconds(probe.isConsumed() ? probe.getNanosToWaitForReset() : probe.getNanosToWaitForRefill());
 		headers.set("RateLimit", "\"" + this.name + "\";r=" + probe.getRemainingTokens() + ";t=" + reset);
+		if (!probe.isConsumed()) {
+			this.refusals.increment();
+		}
 		return new Result(probe.isConsumed(), headers, reset);
 	}
 

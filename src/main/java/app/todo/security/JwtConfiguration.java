@@ -10,6 +10,7 @@ import java.util.Map;
 
 import javax.crypto.spec.SecretKeySpec;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -55,7 +56,7 @@ class JwtConfiguration {
 
 	@Bean
 	@Conditional(JwksConfigured.class)
-	RemoteJwkSet remoteJwkSet(AuthProperties properties) {
+	RemoteJwkSet remoteJwkSet(AuthProperties properties, MeterRegistry meters) {
 		URI uri = jwksUri(properties);
 		if (uri == null) {
 			throw new IllegalStateException("No JWKS URL");
@@ -65,7 +66,8 @@ class JwtConfiguration {
 					"JWKS_REFRESH_INTERVAL must be 1s or more and JWKS_REFETCH_COOLDOWN must not be negative.",
 					"Set durations such as JWKS_REFRESH_INTERVAL=5m and JWKS_REFETCH_COOLDOWN=5s.");
 		}
-		return new RemoteJwkSet(jwksClient(), uri, properties.jwksRefreshInterval(), properties.jwksRefetchCooldown());
+		return new RemoteJwkSet(jwksClient(), uri, properties.jwksRefreshInterval(), properties.jwksRefetchCooldown(),
+				meters);
 	}
 
 	/** Readiness is down until the JWKS has been fetched once; up when none is configured. */

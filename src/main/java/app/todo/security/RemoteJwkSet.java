@@ -24,6 +24,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -69,8 +71,14 @@ final class RemoteJwkSet implements SmartLifecycle {
 
 	private volatile @Nullable Disposable schedule;
 
-	RemoteJwkSet(WebClient webClient, URI uri, Duration refreshInterval, Duration refetchCooldown) {
+	private final Counter fetchFailures;
+
+	RemoteJwkSet(WebClient webClient, URI uri, Duration refreshInterval, Duration refetchCooldown,
+			MeterRegistry meters) {
 		this.webClient = webClient;
+		this.fetchFailures = Counter.builder("todo.jwks.fetch.failures")
+			.description("Fetches of the JWK set that failed (unreachable, slow, not a JWK set)")
+			.register(meters);
 		this.uri = uri;
 		this.refreshInterval = refreshInterval;
 		this.refetchCooldown = refetchCooldown;
@@ -144,6 +152,7 @@ final class RemoteJwkSet implements SmartLifecycle {
 				sink.tryEmitValue(keys);
 			}, (ex) -> {
 				Keys last = this.current;
+				this.fetchFailures.increment();
 				logger.warn("Could not fetch the JWK set from " + this.uri + ": " + ex.getMessage()
 						+ ((last != null) ? " (keeping the keys of the last fetch)" : ""));
 				this.inFlight.set(null);

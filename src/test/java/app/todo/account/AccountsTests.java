@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -36,7 +37,7 @@ class AccountsTests extends ApiTestSupport {
 		RecordingEncoder encoder = new RecordingEncoder(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), threads);
 		PasswordHasher hasher = new PasswordHasher(encoder, 1, 10);
 		Accounts accounts = new Accounts(new AccountRepository(this.db), hasher,
-				new SignInLimiter(new FailedSignIns(100, 100, Duration.ofMinutes(1), 100)), this.tokens);
+				new SignInLimiter(new FailedSignIns(100, 100, Duration.ofMinutes(1), 100), new SimpleMeterRegistry()), this.tokens);
 		try {
 			String email = AccountApiTests.newEmail();
 			StepVerifier.create(accounts.signUp(new SignUp(email, "the right password", "Known")))
@@ -66,7 +67,7 @@ class AccountsTests extends ApiTestSupport {
 		String email = AccountApiTests.newEmail();
 		PasswordHasher hasher = new PasswordHasher(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), 1, 10);
 		Accounts accounts = new Accounts(new AccountRepository(this.db), hasher,
-				new SignInLimiter(new FailedSignIns(5, 20, Duration.ofMinutes(1), 100)), this.tokens);
+				new SignInLimiter(new FailedSignIns(5, 20, Duration.ofMinutes(1), 100), new SimpleMeterRegistry()), this.tokens);
 		try {
 			StepVerifier.create(accounts.signUp(new SignUp(email, "the right password", "Known")))
 				.expectNextCount(1)

@@ -13,6 +13,7 @@ import app.todo.TestIdentityProvider;
 import app.todo.TestcontainersConfiguration;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.micrometer.metrics.test.autoconfigure.AutoConfigureMetrics;
 import org.springframework.boot.micrometer.tracing.test.autoconfigure.AutoConfigureTracing;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What an operator scrapes and probes, with the actuator on its own port as in production:
- * probes on both ports, metrics only on the management port, HTTP timings labelled by route
- * template (never a task id or a user id), and W3C trace context continued from the caller.
+ * probes on both ports, metrics, health details and the build's version only on the management
+ * port, HTTP timings labelled by route template (never a task id or a user id) in histograms,
+ * the refusal counters, and W3C trace context continued from the caller.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "todo.database.url=", "todo.database.embedded-directory=",
@@ -57,6 +59,9 @@ class ObservabilityTests {
 	@LocalManagementPort
 	private int managementPort;
 
+	@Autowired
+	private BuildProperties build;
+
 	private WebTestClient management() {
 		return WebTestClient.bindToServer()
 			.baseUrl("http://127.0.0.1:" + this.managementPort)
@@ -69,6 +74,13 @@ class ObservabilityTests {
 		for (String probe : new String[] { "/actuator/health/liveness", "/actuator/health/readiness" }) {
 			management().get().uri(probe).exchange().expectStatus().isOk().expectBody().json("{\"status\":\"UP\"}", true);
 		}
+		for (String probe : new String[] { "/livez", "/readyz" }) {
+			this.client.get().uri(probe).exchange().expectStatus().isOk().expectBody().json("{\"status\":\"UP\"}", true);
+		}
+	}
+
+	@Test
+	void healthWhenManagementPortIsSetThenDetailsThereAndNoActuatorOnThePublicPort() {
 		management().get()
 			.uri("/actuator/health")
 			.exchange()
@@ -76,11 +88,83 @@ class ObservabilityTests {
 			.isOk()
 			.expectBody()
 			.jsonPath("$.status").isEqualTo("UP")
-			.jsonPath("$.components").doesNotExist()
-			.jsonPath("$.details").doesNotExist();
-		for (String probe : new String[] { "/livez", "/readyz" }) {
-			this.client.get().uri(probe).exchange().expectStatus().isOk().expectBody().json("{\"status\":\"UP\"}", true);
+			.jsonPath("$.components.r2dbc.status").isEqualTo("UP")
+			.jsonPath("$.components.r2dbc.details.database").isEqualTo("PostgreSQL")
+			.jsonPath("$.components.readinessState.status").isEqualTo("UP");
+		management().get()
+			.uri("/actuator/health/r2dbc")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.details.database").isEqualTo("PostgreSQL");
+		for (String path : new String[] { "/actuator/health", "/actuator/health/r2dbc", "/actuator/info" }) {
+			this.client.get().uri(path).exchange().expectStatus().isNotFound();
 		}
+	}
+
+	@Test
+	void infoWhenManagementPortIsSetThenTheBuildsVersionThere() {
+		management().get()
+			.uri("/actuator/info")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.build.version").isEqualTo(this.build.getVersion())
+			.jsonPath("$.build.artifact").isEqualTo("todo-api");
+	}
+
+	@Test
+	void prometheusThenLatencyHistogramsAndTheRefusalCounters() {
+		String user = "histogram-" + UUID.randomUUID();
+		this.client.get()
+			.uri("/api/tasks")
+			.header("Authorization", "Bearer " + identityProvider.hs256(user))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		String wrongSignIns = "todo_sign_in_refusals_total{reason=\"wrong_credentials\"}";
+		double before = sample(scrape(), wrongSignIns);
+		this.client.post()
+			.uri("/api/auth/sign-in")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"email\": \"nobody-" + UUID.randomUUID() + "@example.com\", \"password\": \"not the password\"}")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
+
+		String scrape = scrape();
+		// Bounded buckets, the same for every route: p95 and p99 with histogram_quantile
+		Matcher buckets = Pattern.compile("http_server_requests_seconds_bucket\\{([^}]*)\\}").matcher(scrape);
+		java.util.Set<String> bounds = new java.util.TreeSet<>();
+		while (buckets.find()) {
+			String labels = buckets.group(1);
+			if (labels.contains("uri=\"/api/tasks\"") && labels.contains("status=\"200\"")) {
+				bounds.add(labels.replaceAll(".*le=\"([^\"]+)\".*", "$1"));
+			}
+		}
+		assertThat(bounds).contains("0.005", "0.05", "0.1", "1.0", "10.0", "+Inf").hasSizeLessThanOrEqualTo(12);
+		assertThat(sample(scrape, wrongSignIns)).isEqualTo(before + 1);
+		assertThat(scrape).contains("todo_sign_in_refusals_total{reason=\"too_many_failures\"}",
+				"todo_rate_limit_refusals_total{limit=\"user\"}", "todo_rate_limit_refusals_total{limit=\"address\"}");
+	}
+
+	private String scrape() {
+		return management().get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
+	}
+
+	private static double sample(String scrape, String series) {
+		Matcher matcher = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
+		assertThat(matcher.find()).as(series + " in the scrape").isTrue();
+		return Double.parseDouble(matcher.group(1));
 	}
 
 	@Test

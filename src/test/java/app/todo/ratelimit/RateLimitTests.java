@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
@@ -45,6 +46,9 @@ class RateLimitTests {
 
 	@Autowired
 	WebTestClient client;
+
+	@Autowired
+	MeterRegistry meters;
 
 	@Test
 	void getWhenWithinBurstThenServedWithRateLimitHeaders() {
@@ -124,6 +128,27 @@ class RateLimitTests {
 				&& result.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER) != null);
 		// A signed-in user counts against their own bucket, not the address's
 		get(newUser(), address, "/api/tasks").expectStatus().isOk();
+	}
+
+	@Test
+	void getWhenRefusedThenEachRefusalCountedByItsLimit() {
+		double users = refusals("user");
+		long userRefusals = flood(newUser(), newAddress(), "/api/tasks").stream()
+			.filter((result) -> result.getStatus() == HttpStatus.TOO_MANY_REQUESTS)
+			.count();
+		assertThat(userRefusals).isPositive();
+		assertThat(refusals("user") - users).isEqualTo(userRefusals);
+
+		double addressesBefore = refusals("address");
+		long addressRefusals = flood(null, newAddress(), "/api/tasks").stream()
+			.filter((result) -> result.getStatus() == HttpStatus.TOO_MANY_REQUESTS)
+			.count();
+		assertThat(addressRefusals).isPositive();
+		assertThat(refusals("address") - addressesBefore).isEqualTo(addressRefusals);
+	}
+
+	private double refusals(String limit) {
+		return this.meters.get("todo.rate_limit.refusals").tag("limit", limit).counter().count();
 	}
 
 	@Test

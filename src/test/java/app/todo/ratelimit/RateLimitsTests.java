@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -53,7 +54,7 @@ class RateLimitsTests {
 
 	@Test
 	void bucketsWhenMoreClientsThanTheBoundThenTheCacheStaysWithinIt() {
-		TokenBuckets buckets = new TokenBuckets("address", 1, 3, 100);
+		TokenBuckets buckets = new TokenBuckets("address", 1, 3, 100, new SimpleMeterRegistry());
 		for (int i = 0; i < 1000; i++) {
 			buckets.consume("client-" + i);
 		}
@@ -74,7 +75,8 @@ class RateLimitsTests {
 	}
 
 	private static RateLimits limits(boolean enabled, int burst) {
-		return new RateLimits(new RateLimitProperties(enabled, 1, burst, 1, burst, 1000), resolver());
+		return new RateLimits(new RateLimitProperties(enabled, 1, burst, 1, burst, 1000), resolver(),
+				new SimpleMeterRegistry());
 	}
 
 	private static ClientAddressResolver resolver() {

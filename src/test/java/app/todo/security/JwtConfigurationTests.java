@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import com.nimbusds.jose.JWSHeader;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,6 +26,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Start-up checks of the token settings: an unusable one stops the application with a message
@@ -34,7 +38,8 @@ class JwtConfigurationTests {
 	private static final TestIdentityProvider identityProvider = TestIdentityProvider.get();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withUserConfiguration(AuthPropertiesConfiguration.class, JwtConfiguration.class);
+		.withUserConfiguration(AuthPropertiesConfiguration.class, JwtConfiguration.class)
+		.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
 
 	@Test
 	void startWhenSecretShorterThan32BytesThenFailsWithoutEchoingIt() {
@@ -176,6 +181,10 @@ class JwtConfigurationTests {
 				.health()
 				.block(Duration.ofSeconds(10));
 			assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+			// The failed fetch of the start is counted, for an alert that does not wait for a
+			// token of a rotated key to fail
+			Counter failures = context.getBean(MeterRegistry.class).get("todo.jwks.fetch.failures").counter();
+			await().atMost(Duration.ofSeconds(30)).until(() -> failures.count() >= 1);
 		});
 		this.runner.withPropertyValues("todo.auth.url=" + identityProvider.baseUrl()).run((context) -> {
 			RemoteJwkSet jwkSet = context.getBean(RemoteJwkSet.class);
