@@ -403,5 +403,8 @@ fi
 	echo
 	echo "Memory: the API's peak RSS ${API_RSS} MB (the bare stack's ${BARE_RSS} MB); the API's peak heap ${HEAP_PEAK:-?} MB," \
 		"${HEAP_USED:-?} MB in use after a full GC at the end (of -Xmx$HEAP)."
-	[ -f "$OUT/profile.md" ] && { echo; cat "$OUT/profile.md"; }
+	if [ -f "$OUT/profile.md" ]; then
+		echo
+		cat "$OUT/profile.md"
+	fi
 } | tee "$OUT/results.md"
