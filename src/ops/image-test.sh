@@ -36,7 +36,7 @@ logs=$(mktemp -d)
 cleanup() {
   local status=$?
   ((status == 0)) || for log in "$logs"/*.log; do [[ -s $log ]] && { echo "--- $log"; tail -40 "$log"; }; done
-  podman rm -f -t 0 "$run-api" "$run-postgres" >/dev/null 2>&1 || true
+  podman rm -f -v -t 0 "$run-api" "$run-postgres" >/dev/null 2>&1 || true
   podman network rm -f "$run" >/dev/null 2>&1 || true
   rm -rf "$logs"
 }
