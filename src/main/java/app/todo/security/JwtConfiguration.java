@@ -33,7 +33,6 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.util.StringUtils;
@@ -60,9 +59,14 @@ class JwtConfiguration {
 		if (uri == null) {
 			throw new IllegalStateException("No JWKS URL");
 		}
-		if (properties.jwksRefetchCooldown().isNegative() || properties.jwksRefreshInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+		// The background schedule ticks at the shorter of the two: zero would be a loop that never
+		// sleeps, and a cool-down of zero would let every unknown kid fetch the JWKS
+		if (properties.jwksRefetchCooldown().compareTo(Duration.ofMillis(100)) < 0
+				|| properties.jwksRefetchCooldown().compareTo(Duration.ofHours(1)) > 0
+				|| properties.jwksRefreshInterval().compareTo(Duration.ofSeconds(1)) < 0
+				|| properties.jwksRefreshInterval().compareTo(Duration.ofDays(1)) > 0) {
 			throw new InvalidConfigurationException(
-					"JWKS_REFRESH_INTERVAL must be 1s or more and JWKS_REFETCH_COOLDOWN must not be negative.",
+					"JWKS_REFRESH_INTERVAL must be from 1s to 1d and JWKS_REFETCH_COOLDOWN from 100ms to 1h.",
 					"Set durations such as JWKS_REFRESH_INTERVAL=5m and JWKS_REFETCH_COOLDOWN=5s.");
 		}
 		return new RemoteJwkSet(jwksClient(), uri, properties.jwksRefreshInterval(), properties.jwksRefetchCooldown());
@@ -118,6 +122,7 @@ class JwtConfiguration {
 
 	static ReactiveJwtDecoder jwksDecoder(RemoteJwkSet keys, OAuth2TokenValidator<Jwt> validator) {
 		NimbusReactiveJwtDecoder decoder = new NimbusReactiveJwtDecoder(new JwkSetClaimsVerifier(keys));
+		decoder.setClaimSetConverter(TokenValidators.claimSetConverter());
 		decoder.setJwtValidator(validator);
 		return decoder;
 	}
@@ -131,11 +136,11 @@ class JwtConfiguration {
 		// tokens are minted by the application's own backend, not by Better Auth's JWT plugin
 		OAuth2TokenValidator<Jwt> validator = TokenValidators.standard(properties.clockSkew(), properties.issuer(),
 				properties.audience());
+		Converter<Map<String, Object>, Map<String, Object>> claims = TokenValidators.claimSetConverter();
+		decoder.setClaimSetConverter(claims);
 		if (properties.cookieCache()) {
-			Converter<Map<String, Object>, Map<String, Object>> defaults = MappedJwtClaimSetConverter
-				.withDefaults(Map.of());
 			CookieCacheClaims cookieCache = new CookieCacheClaims();
-			decoder.setClaimSetConverter((claims) -> defaults.convert(cookieCache.convert(claims)));
+			decoder.setClaimSetConverter((set) -> claims.convert(cookieCache.convert(set)));
 			// The cookie cache has no issuer or audience to check
 			OAuth2TokenValidator<Jwt> cookieCacheValidator = TokenValidators.standard(properties.clockSkew(), null, null);
 			OAuth2TokenValidator<Jwt> standard = validator;

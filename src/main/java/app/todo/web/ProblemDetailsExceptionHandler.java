@@ -15,6 +15,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -66,6 +67,10 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 	private ErrorResponse toErrorResponse(ServerWebExchange exchange, Throwable ex) {
 		if (ex instanceof ErrorResponse errorResponse) {
 			return errorResponse;
+		}
+		if (ex instanceof InvalidMediaTypeException) {
+			// A Content-Type or Accept that is no media type, wherever something reads it
+			return ErrorResponse.create(ex, HttpStatus.BAD_REQUEST, "A media type header of the request is malformed.");
 		}
 		if (ex instanceof DataBufferLimitException) {
 			return ErrorResponse.create(ex, HttpStatus.CONTENT_TOO_LARGE,
