@@ -69,7 +69,6 @@ final class AccountTokens implements BearerTokenSource {
 		this.lifetime = lifetime;
 		this.origin = origin;
 		NimbusReactiveJwtDecoder decoder = new NimbusReactiveJwtDecoder(this::verify);
-		decoder.setClaimSetConverter(TokenValidators.claimSetConverter());
 		decoder.setJwtValidator(TokenValidators.standard(TokenValidators.MAX_CLOCK_SKEW, issuer, audience));
 		this.decoder = decoder;
 	}

@@ -33,6 +33,7 @@ import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.util.StringUtils;
@@ -122,7 +123,6 @@ class JwtConfiguration {
 
 	static ReactiveJwtDecoder jwksDecoder(RemoteJwkSet keys, OAuth2TokenValidator<Jwt> validator) {
 		NimbusReactiveJwtDecoder decoder = new NimbusReactiveJwtDecoder(new JwkSetClaimsVerifier(keys));
-		decoder.setClaimSetConverter(TokenValidators.claimSetConverter());
 		decoder.setJwtValidator(validator);
 		return decoder;
 	}
@@ -136,11 +136,11 @@ class JwtConfiguration {
 		// tokens are minted by the application's own backend, not by Better Auth's JWT plugin
 		OAuth2TokenValidator<Jwt> validator = TokenValidators.standard(properties.clockSkew(), properties.issuer(),
 				properties.audience());
-		Converter<Map<String, Object>, Map<String, Object>> claims = TokenValidators.claimSetConverter();
-		decoder.setClaimSetConverter(claims);
 		if (properties.cookieCache()) {
+			Converter<Map<String, Object>, Map<String, Object>> defaults = MappedJwtClaimSetConverter
+				.withDefaults(Map.of());
 			CookieCacheClaims cookieCache = new CookieCacheClaims();
-			decoder.setClaimSetConverter((set) -> claims.convert(cookieCache.convert(set)));
+			decoder.setClaimSetConverter((claims) -> defaults.convert(cookieCache.convert(claims)));
 			// The cookie cache has no issuer or audience to check
 			OAuth2TokenValidator<Jwt> cookieCacheValidator = TokenValidators.standard(properties.clockSkew(), null, null);
 			OAuth2TokenValidator<Jwt> standard = validator;

@@ -3,21 +3,17 @@ package app.todo.security;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
-import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 
 /** The claim checks every token source makes. */
 public final class TokenValidators {
@@ -26,27 +22,6 @@ public final class TokenValidators {
 	public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
 
 	private TokenValidators() {
-	}
-
-	/**
-	 * Spring's conversion of the claims (times to instants, {@code aud} to a list...), after
-	 * refusing a {@code sub} that is not a JSON string: the conversion would turn
-	 * {@code "sub": 123} into the user {@code "123"}, and RFC 7519 makes it a string. Every
-	 * decoder sets it with {@code setClaimSetConverter}.
-	 */
-	public static Converter<Map<String, Object>, Map<String, Object>> claimSetConverter() {
-		return claimSetConverter(MappedJwtClaimSetConverter.withDefaults(Map.of()));
-	}
-
-	static Converter<Map<String, Object>, Map<String, Object>> claimSetConverter(
-			Converter<Map<String, Object>, Map<String, Object>> then) {
-		return (claims) -> {
-			Object subject = claims.get(JwtClaimNames.SUB);
-			if (subject != null && !(subject instanceof String)) {
-				throw new BadJwtException("The token's sub is not a string");
-			}
-			return then.convert(claims);
-		};
 	}
 
 	/**

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import app.todo.database.Uncancellable;
 import app.todo.security.Caller;
 import app.todo.web.InvalidHeaderException;
 
@@ -121,7 +122,9 @@ class IdempotentCreates {
 			.flatMap((claimed) -> claimed ? first(request, caller, key, task)
 					: replay(caller, key, hash)
 						.switchIfEmpty(Mono.error(() -> QuotaExceededException.idempotencyKeys(this.maxKeys))));
-		return this.transactions.transactional(answer).flatMap((first) -> {
+		// To its end even when the client goes away: a transaction cancelled half-way could go
+		// back to the pool still open and aborted, failing whoever took that connection next
+		return Uncancellable.of(this.transactions.transactional(answer)).flatMap((first) -> {
 			ServerResponse.BodyBuilder response = ServerResponse.created(URI.create(first.location()))
 				.eTag(TaskETag.of(first.version()))
 				.contentType(MediaType.APPLICATION_JSON);

@@ -2,7 +2,9 @@ package app.todo.web;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -67,6 +69,10 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 	private ErrorResponse toErrorResponse(ServerWebExchange exchange, Throwable ex) {
 		if (ex instanceof ErrorResponse errorResponse) {
 			return errorResponse;
+		}
+		if (ex instanceof ReadTimeoutException || ex instanceof TimeoutException) {
+			// HTTP_READ_TIMEOUT or HTTP_REQUEST_TIMEOUT: the client stopped sending its body
+			return ErrorResponse.create(ex, HttpStatus.REQUEST_TIMEOUT, "The request body did not arrive in time.");
 		}
 		if (ex instanceof InvalidMediaTypeException) {
 			// A Content-Type or Accept that is no media type, wherever something reads it

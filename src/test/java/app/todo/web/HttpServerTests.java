@@ -31,7 +31,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
-import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -178,7 +178,7 @@ class HttpServerTests {
 		assertThat(this.db.sql("SHOW statement_timeout").map((row) -> row.get(0, String.class)).one()
 			.block(Duration.ofSeconds(10))).isEqualTo("1s");
 		long start = System.nanoTime();
-		assertThatExceptionOfType(QueryTimeoutException.class)
+		assertThatExceptionOfType(DataAccessResourceFailureException.class)
 			.isThrownBy(() -> this.db.sql("SELECT pg_sleep(5)").fetch().rowsUpdated().block(Duration.ofSeconds(10)));
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
 	}
