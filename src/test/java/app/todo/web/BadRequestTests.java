@@ -566,6 +566,38 @@ class BadRequestTests extends ApiTestSupport {
 		assertThat(list(client, "/api/tasks")).hasSize(1);
 	}
 
+	/**
+	 * Found by the hostile-requests test: a problem found before the body was read (no token, a
+	 * foreign path, a wrong method, no such route) was answered while the client was still
+	 * sending, and the close that followed reset the connection, so the client saw no answer.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "POST /api/tasks", "POST /api/{other}/tasks", "PUT /api/tasks/complete",
+			"POST /api/nothing-here" })
+	void writeWhenRejectedBeforeItsBodyIsReadThenTheAnswerStillArrives(String call) throws Exception {
+		String user = newUser();
+		String line = call.replace("{other}", newUser());
+		boolean signedIn = !call.equals("POST /api/tasks");
+		byte[] chunk = ("{\"title\": \"" + "x".repeat(16 * 1024 - 16) + "\"}").getBytes(StandardCharsets.US_ASCII);
+		int chunks = 32;
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(20_000);
+			java.io.OutputStream out = socket.getOutputStream();
+			out.write((line + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
+					+ (signedIn ? "Authorization: Bearer " + identityProvider.hs256(user) + "\r\n" : "")
+					+ "Content-Length: " + (chunks * chunk.length) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			for (int i = 0; i < chunks; i++) {
+				out.write(chunk);
+				out.flush();
+				Thread.sleep(5);
+			}
+			java.io.BufferedReader in = new java.io.BufferedReader(
+					new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+			assertThat(in.readLine()).matches("HTTP/1\\.1 4\\d\\d .*");
+		}
+		assertThat(list(as(user), "/api/tasks")).isEmpty();
+	}
+
 	@ParameterizedTest
 	@EnumSource(PathForm.class)
 	void writeWhenContentTypeIsAbsentThenUnsupportedMediaType(PathForm form) {
