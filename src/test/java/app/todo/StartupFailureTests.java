@@ -62,6 +62,19 @@ class StartupFailureTests {
 			.doesNotContain("\tat ");
 	}
 
+	/** Netty's and Spring's strategies believe Forwarded and X-Forwarded-For from any client. */
+	@Test
+	void startWhenForwardHeadersStrategyIsNotNoneThenOneClearReport(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> SpringApplication.run(TodoApplication.class,
+				"--todo.database.url=postgresql://todo:" + PASSWORD + "@127.0.0.1:1/todo",
+				"--todo.auth.secret=" + TestIdentityProvider.SECRET, "--server.forward-headers-strategy=native",
+				"--server.port=0", "--spring.main.register-shutdown-hook=false"));
+		assertThat(output).contains("APPLICATION FAILED TO START", "SERVER_FORWARD_HEADERS_STRATEGY is native",
+				"TRUSTED_PROXIES")
+			.doesNotContain(PASSWORD)
+			.doesNotContain("\tat ");
+	}
+
 	private static void assertStartFails(String databaseUrl) {
 		assertThatException().isThrownBy(() -> SpringApplication.run(TodoApplication.class, databaseUrl,
 				"--todo.auth.secret=" + TestIdentityProvider.SECRET, "--server.port=0",

@@ -81,11 +81,15 @@ class AccountConfiguration {
 	@Bean
 	SignInLimiter signInLimiter(AccountProperties properties, MeterRegistry meters) {
 		FailedSignIns limits = properties.failedSignIns();
-		if (limits.perEmail() < 1 || limits.perAddress() < 1 || limits.maxTracked() < 1
-				|| limits.window().compareTo(Duration.ofSeconds(1)) < 0) {
+		if (limits.perEmail() < 1 || limits.perAddress() < 1 || limits.perAccount() < limits.perEmail()
+				|| limits.maxTracked() < 1 || limits.window().compareTo(Duration.ofSeconds(1)) < 0
+				|| limits.maxDelay().isNegative() || limits.maxDelay().compareTo(Duration.ofMinutes(5)) > 0
+				|| limits.rememberAddresses().compareTo(Duration.ofMinutes(1)) < 0) {
 			throw new InvalidConfigurationException(
-					"ACCOUNTS_SIGN_IN_FAILURES_PER_EMAIL, ..._PER_ADDRESS and ACCOUNTS_SIGN_IN_FAILURE_WINDOW must be positive.",
-					"Leave them unset for 5 failures per email and 20 per address every 15m.");
+					"ACCOUNTS_SIGN_IN_FAILURES_PER_EMAIL, ..._PER_ADDRESS and ACCOUNTS_SIGN_IN_FAILURE_WINDOW must be positive, "
+							+ "ACCOUNTS_SIGN_IN_FAILURES_PER_ACCOUNT at least ..._PER_EMAIL, and ACCOUNTS_SIGN_IN_MAX_DELAY from 0s to 5m.",
+					"Leave them unset for 5 failures per email and address, 20 per address and 100 per email every 15m, "
+							+ "and delays of up to 30s past those 100.");
 		}
 		return new SignInLimiter(limits, meters);
 	}

@@ -43,7 +43,7 @@ final class AccountHandler {
 	}
 
 	Mono<ServerResponse> signIn(ServerRequest request) {
-		String address = this.clientAddress.resolve(request);
+		String address = this.clientAddress.key(request);
 		return this.bodies.readObject(request, JSON)
 			.map(SignIn::from)
 			.flatMap((signIn) -> this.accounts.signIn(signIn, address))

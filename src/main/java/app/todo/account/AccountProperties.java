@@ -34,14 +34,23 @@ record AccountProperties(@DefaultValue("true") boolean enabled, @Nullable String
 	}
 
 	/**
-	 * @param perEmail failures for one email before its sign-ins get a 429
-	 * @param perAddress failures from one client address before its sign-ins get a 429
+	 * @param perEmail failures for one email from one client address before sign-ins to it
+	 * from there get a 429
+	 * @param perAddress failures from one client address, whatever the email, before its
+	 * sign-ins get a 429
+	 * @param perAccount failures for one email from all addresses before attempts from
+	 * addresses it never signed in from are slowed down
+	 * @param maxDelay the longest such an attempt waits; one that would wait longer gets a 429
 	 * @param window the time in which a full allowance of failures comes back, bit by bit
-	 * @param maxTracked emails (and, apart, addresses) remembered at most; the least recently
-	 * seen are forgotten first
+	 * @param rememberAddresses how long the addresses an account signed in from stay exempt
+	 * from its ceiling
+	 * @param maxTracked emails, addresses and pairs of them remembered at most (each apart); the
+	 * least recently seen are forgotten first
 	 */
 	record FailedSignIns(@DefaultValue("5") int perEmail, @DefaultValue("20") int perAddress,
-			@DefaultValue("15m") Duration window, @DefaultValue("50000") int maxTracked) {
+			@DefaultValue("100") int perAccount, @DefaultValue("30s") Duration maxDelay,
+			@DefaultValue("15m") Duration window, @DefaultValue("30d") Duration rememberAddresses,
+			@DefaultValue("50000") int maxTracked) {
 	}
 
 }

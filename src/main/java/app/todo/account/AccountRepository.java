@@ -1,5 +1,6 @@
 package app.todo.account;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import app.todo.user.User;
@@ -25,10 +26,15 @@ final class AccountRepository {
 			INSERT INTO users (id, email, name) SELECT user_id, :email, :name FROM account
 			RETURNING id""";
 
+	/*
+	 * One row whether or not the email has an account: the email as PostgreSQL folds it, which
+	 * is what makes two spellings one account, and so the key its failed sign-ins count against
+	 * (Java's toLowerCase folds some letters otherwise, such as the dotted capital I).
+	 */
 	private static final String FIND = """
-			SELECT c.user_id, c.email, c.password_hash, u.name
-			FROM credentials c JOIN users u ON u.id = c.user_id
-			WHERE lower(c.email) = lower(:email)""";
+			SELECT k.key, c.user_id, c.email, c.password_hash, u.name
+			FROM (SELECT lower(:email) AS key) k
+			LEFT JOIN (credentials c JOIN users u ON u.id = c.user_id) ON lower(c.email) = k.key""";
 
 	private final DatabaseClient db;
 
@@ -48,16 +54,25 @@ final class AccountRepository {
 			.map((id) -> user);
 	}
 
-	/** Empty when no account has this email. */
-	Mono<Credentials> find(String email) {
-		return this.db.sql(FIND)
-			.bind("email", email)
-			.map((row) -> new Credentials(new User(row.get("user_id", String.class), row.get("email", String.class),
-					row.get("name", String.class)), row.get("password_hash", String.class)))
-			.one();
+	/** The account of this email, if any, and its key. */
+	Mono<Lookup> find(String email) {
+		return this.db.sql(FIND).bind("email", email).map((row) -> {
+			String userId = row.get("user_id", String.class);
+			Credentials credentials = (userId != null) ? new Credentials(new User(userId,
+					row.get("email", String.class), row.get("name", String.class)), row.get("password_hash", String.class))
+					: null;
+			return new Lookup(row.get("key", String.class), credentials);
+		}).one();
 	}
 
 	record Credentials(User user, String passwordHash) {
+	}
+
+	/**
+	 * @param key the email as PostgreSQL folds it: one key per account, whatever its spelling
+	 * @param credentials the account, or null when the email has none
+	 */
+	record Lookup(String key, @Nullable Credentials credentials) {
 	}
 
 }

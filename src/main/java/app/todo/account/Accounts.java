@@ -1,8 +1,6 @@
 package app.todo.account;
 
 import java.security.SecureRandom;
-import java.util.Locale;
-import java.util.Optional;
 
 import reactor.core.publisher.Mono;
 
@@ -48,19 +46,28 @@ final class Accounts {
 			.map(this::signedIn);
 	}
 
+	/**
+	 * The attempt is reserved against the limits before the password is hashed, and given back
+	 * only when the password was right or was never checked (the hashing pool was full).
+	 */
 	Mono<SignedIn> signIn(SignIn request, String address) {
-		String email = request.email().toLowerCase(Locale.ROOT);
-		return Mono.fromRunnable(() -> this.limiter.check(email, address))
-			.then(this.repository.find(request.email()).map(Optional::of).defaultIfEmpty(Optional.empty()))
-			.flatMap((credentials) -> this.hasher
-				.matches(request.password(), credentials.map(Credentials::passwordHash).orElse(null))
-				.flatMap((matches) -> {
-					if (!matches) {
-						this.limiter.recordFailure(email, address);
-						return Mono.error(new InvalidCredentialsException());
-					}
-					return Mono.just(signedIn(credentials.get().user()));
-				}));
+		return this.repository.find(request.email()).flatMap((account) -> {
+			SignInLimiter.Attempt attempt = this.limiter.reserve(account.key(), address);
+			Credentials credentials = account.credentials();
+			Mono<Boolean> check = this.hasher.matches(request.password(),
+					(credentials != null) ? credentials.passwordHash() : null);
+			if (!attempt.delay().isZero()) {
+				check = Mono.delay(attempt.delay()).then(check);
+			}
+			return check.doOnError((ex) -> attempt.cancelled()).flatMap((matches) -> {
+				if (!matches || credentials == null) {
+					attempt.failed();
+					return Mono.error(new InvalidCredentialsException());
+				}
+				attempt.succeeded();
+				return Mono.just(signedIn(credentials.user()));
+			});
+		});
 	}
 
 	private SignedIn signedIn(User user) {

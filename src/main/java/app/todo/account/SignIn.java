@@ -24,8 +24,10 @@ record SignIn(String email, String password) {
 		String email = SignUp.string(body, "email", errors);
 		if (email != null) {
 			email = email.strip();
-			if (email.isEmpty() || email.length() > SignUp.MAX_EMAIL_LENGTH) {
-				errors.add(new FieldError("email", "must be 1 to " + SignUp.MAX_EMAIL_LENGTH + " characters."));
+			// No NUL: the email goes to PostgreSQL, whose text cannot hold it
+			if (email.isEmpty() || email.length() > SignUp.MAX_EMAIL_LENGTH || email.indexOf('\0') >= 0) {
+				errors.add(new FieldError("email", "must be 1 to " + SignUp.MAX_EMAIL_LENGTH
+						+ " characters, without the NUL character."));
 			}
 		}
 		String password = SignUp.string(body, "password", errors);

@@ -53,7 +53,7 @@ public final class RateLimits {
 				.map(SecurityContext::getAuthentication)
 				.filter(RateLimits::isUser)
 				.map((user) -> this.users.consume(user.getName()))
-				.switchIfEmpty(Mono.fromSupplier(() -> this.addresses.consume(this.clientAddresses.resolve(exchange.getRequest()))))
+				.switchIfEmpty(Mono.fromSupplier(() -> this.addresses.consume(this.clientAddresses.key(exchange.getRequest()))))
 				.flatMap((result) -> {
 					if (!result.allowed()) {
 						return Mono.error(result.toException());
@@ -73,7 +73,7 @@ public final class RateLimits {
 			if (!this.enabled || isProbe(exchange)) {
 				return entryPoint.commence(exchange, ex);
 			}
-			TokenBuckets.Result result = this.addresses.consume(this.clientAddresses.resolve(exchange.getRequest()));
+			TokenBuckets.Result result = this.addresses.consume(this.clientAddresses.key(exchange.getRequest()));
 			if (!result.allowed()) {
 				return Mono.error(result.toException());
 			}

@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -64,6 +65,10 @@ final class AlgorithmRoutingJwtDecoder implements ReactiveJwtDecoder {
 		if (header.getKeyID() != null && !KEY_ID.matcher(header.getKeyID()).matches()) {
 			return Mono.error(new BadJwtException("The token's key id is malformed"));
 		}
+		if (!hasStringSubjectIfAny(token)) {
+			// Nimbus reads "sub": 123 as the user "123"; RFC 7519 makes sub a string
+			return Mono.error(new BadJwtException("The token's sub is not a string"));
+		}
 		for (BearerTokenSource source : this.sources) {
 			if (source.owns(header)) {
 				return source.decoder().decode(token);
@@ -76,6 +81,24 @@ final class AlgorithmRoutingJwtDecoder implements ReactiveJwtDecoder {
 			return Mono.error(new BadJwtException("The token's algorithm is not accepted"));
 		}
 		return decoder.decode(token);
+	}
+
+	/** The payload as sent, before any library converts its claims. */
+	private static boolean hasStringSubjectIfAny(String token) {
+		int first = token.indexOf('.');
+		int second = token.indexOf('.', first + 1);
+		if (second < 0) {
+			return true;
+		}
+		try {
+			Object subject = JSONObjectUtils.parse(new Base64URL(token.substring(first + 1, second)).decodeToString())
+				.get("sub");
+			return subject == null || subject instanceof String;
+		}
+		catch (ParseException | RuntimeException ex) {
+			// Not a JSON object: the signature and claim checks refuse it
+			return true;
+		}
 	}
 
 	private static @Nullable JWSHeader header(String token) {

@@ -61,9 +61,14 @@ class JwtConfiguration {
 		if (uri == null) {
 			throw new IllegalStateException("No JWKS URL");
 		}
-		if (properties.jwksRefetchCooldown().isNegative() || properties.jwksRefreshInterval().compareTo(Duration.ofSeconds(1)) < 0) {
+		// The background schedule ticks at the shorter of the two: zero would be a loop that never
+		// sleeps, and a cool-down of zero would let every unknown kid fetch the JWKS
+		if (properties.jwksRefetchCooldown().compareTo(Duration.ofMillis(100)) < 0
+				|| properties.jwksRefetchCooldown().compareTo(Duration.ofHours(1)) > 0
+				|| properties.jwksRefreshInterval().compareTo(Duration.ofSeconds(1)) < 0
+				|| properties.jwksRefreshInterval().compareTo(Duration.ofDays(1)) > 0) {
 			throw new InvalidConfigurationException(
-					"JWKS_REFRESH_INTERVAL must be 1s or more and JWKS_REFETCH_COOLDOWN must not be negative.",
+					"JWKS_REFRESH_INTERVAL must be from 1s to 1d and JWKS_REFETCH_COOLDOWN from 100ms to 1h.",
 					"Set durations such as JWKS_REFRESH_INTERVAL=5m and JWKS_REFETCH_COOLDOWN=5s.");
 		}
 		return new RemoteJwkSet(jwksClient(), uri, properties.jwksRefreshInterval(), properties.jwksRefetchCooldown(),

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
+import app.todo.database.Uncancellable;
 import app.todo.security.Caller;
 import app.todo.web.InvalidHeaderException;
 
@@ -46,13 +47,21 @@ class IdempotentCreates {
 
 	private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
-	/* Also takes over a key older than 24 hours that the purge has not reached yet */
+	/*
+	 * Also takes over a key older than 24 hours that the purge has not reached yet. A user with
+	 * their quota of keys in the last 24 hours claims none: the statement returns no row, as for
+	 * a key that is taken, and the lookup that follows tells the two apart. The count stops at
+	 * the quota, so it costs at most that many index entries.
+	 */
 	private static final String CLAIM = """
 			WITH owner AS (
 			  INSERT INTO users (id, email, name) VALUES (:userId, :email, :name)
 			  ON CONFLICT (id) DO NOTHING
 			)
-			INSERT INTO idempotency_keys (user_id, idempotency_key, request_hash) VALUES (:userId, :key, :hash)
+			INSERT INTO idempotency_keys (user_id, idempotency_key, request_hash)
+			SELECT :userId, :key, :hash
+			WHERE (SELECT count(*) FROM (SELECT 1 FROM idempotency_keys WHERE user_id = :userId
+			  AND created_at > now() - interval '24 hours' LIMIT :maxKeys) AS recent) < :maxKeys
 			ON CONFLICT (user_id, idempotency_key) DO UPDATE
 			  SET request_hash = EXCLUDED.request_hash, location = NULL, response = NULL, created_at = now()
 			  WHERE idempotency_keys.created_at < now() - interval '24 hours'
@@ -74,12 +83,15 @@ class IdempotentCreates {
 
 	private final JsonMapper jsonMapper;
 
+	private final int maxKeys;
+
 	IdempotentCreates(DatabaseClient db, TaskRepository repository, ReactiveTransactionManager transactionManager,
-			JsonMapper jsonMapper) {
+			JsonMapper jsonMapper, QuotaProperties quotas) {
 		this.db = db;
 		this.repository = repository;
 		this.transactions = TransactionalOperator.create(transactionManager);
 		this.jsonMapper = jsonMapper;
+		this.maxKeys = quotas.idempotencyKeys();
 	}
 
 	/** The request's key, checked; null when it has none. */
@@ -103,11 +115,16 @@ class IdempotentCreates {
 			.bind("name", Parameter.fromOrEmpty(caller.name(), String.class))
 			.bind("key", key)
 			.bind("hash", hash)
+			.bind("maxKeys", this.maxKeys)
 			.map((row) -> true)
 			.one()
 			.defaultIfEmpty(false)
-			.flatMap((claimed) -> claimed ? first(request, caller, key, task) : replay(caller, key, hash));
-		return this.transactions.transactional(answer).flatMap((first) -> {
+			.flatMap((claimed) -> claimed ? first(request, caller, key, task)
+					: replay(caller, key, hash)
+						.switchIfEmpty(Mono.error(() -> QuotaExceededException.idempotencyKeys(this.maxKeys))));
+		// To its end even when the client goes away: a transaction cancelled half-way could go
+		// back to the pool still open and aborted, failing whoever took that connection next
+		return Uncancellable.of(this.transactions.transactional(answer)).flatMap((first) -> {
 			ServerResponse.BodyBuilder response = ServerResponse.created(URI.create(first.location()))
 				.eTag(TaskETag.of(first.version()))
 				.contentType(MediaType.APPLICATION_JSON);

@@ -73,7 +73,8 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 						+ "`updated_since` of the next sync.")))), 400, 410));
 		docs.addForBothPathForms(HttpMethod.POST, "/tasks", addProblems(writeProblems(operation("createTask", "Create a task")
 			.description("With an `Idempotency-Key`, a retry of the same body within 24 hours answers the first "
-					+ "answer and creates nothing; the same key with another body is a 422.")
+					+ "answer and creates nothing; the same key with another body is a 422. A create past one of the "
+					+ "user's quotas (tasks, deleted tasks, keys in 24 hours) is a 409 naming `quota` and `limit`.")
 			.addParametersItem(requestHeader(IdempotentCreates.HEADER, "1 to 255 visible ASCII characters, per user.",
 					string().minLength(1).maxLength(255).pattern("^[!-~]+$")))
 			.requestBody(jsonBody(write, true))

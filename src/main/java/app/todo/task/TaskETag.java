@@ -1,7 +1,7 @@
 package app.todo.task;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,13 +18,16 @@ import org.springframework.web.reactive.function.server.ServerRequest;
  * Spring's {@link ETag#parse} skips what it cannot read, which would quietly turn a client's
  * {@code If-Match: 3} (unquoted) into no precondition at all: a header that is not a valid
  * RFC 9110 list of entity tags is a {@code 400} instead, before anything is read or written.
+ * The lists are read by a single pass over the characters, bounded in length and in tags: a
+ * regular expression for a list recursed once per element and overflowed the event loop's stack
+ * on a few kilobytes of {@code "1",}.
  */
 final class TaskETag {
 
-	private static final String ENTITY_TAG = "(?:W/)?\"[\\x21\\x23-\\x7E\\x80-\\xFF]*\"";
+	/** More than any client holding versions of one task could mean. */
+	static final int MAX_TAGS = 64;
 
-	private static final Pattern LIST = Pattern.compile(
-			"\\*|(?:\\s*,)*\\s*" + ENTITY_TAG + "(?:(?:\\s*,)+\\s*" + ENTITY_TAG + ")*(?:\\s*,)*");
+	static final int MAX_LENGTH = 4096;
 
 	private TaskETag() {
 	}
@@ -49,8 +52,9 @@ final class TaskETag {
 			return null;
 		}
 		return tags.stream()
-			.filter((tag) -> !tag.weak() && tag.tag().matches("[1-9]\\d{0,8}"))
+			.filter((tag) -> !tag.weak() && isVersion(tag.tag()))
 			.map((tag) -> Integer.valueOf(tag.tag()))
+			.distinct()
 			.toArray(Integer[]::new);
 	}
 
@@ -72,14 +76,100 @@ final class TaskETag {
 		if (values.isEmpty()) {
 			return null;
 		}
-		String value = String.join(", ", values);
-		boolean wildcard = values.stream().anyMatch((line) -> line.strip().equals("*"));
-		if (value.length() > 4096 || (wildcard && values.size() > 1)
-				|| !values.stream().allMatch((line) -> LIST.matcher(line.strip()).matches())) {
-			throw new InvalidHeaderException(header,
-					"must be * or a list of entity tags such as \"3\" or W/\"3\", quotes included.");
+		int length = 0;
+		for (String value : values) {
+			length += value.length() + 2;
 		}
-		return ETag.parse(value.strip());
+		if (length > MAX_LENGTH) {
+			throw malformed(header, "is longer than " + MAX_LENGTH + " characters.");
+		}
+		if (values.size() == 1 && values.get(0).strip().equals("*")) {
+			return ETag.parse("*");
+		}
+		List<ETag> tags = new ArrayList<>();
+		for (String value : values) {
+			if (!parseList(value, tags)) {
+				throw malformed(header, "must be * or a list of entity tags such as \"3\" or W/\"3\", quotes included.");
+			}
+			if (tags.size() > MAX_TAGS) {
+				throw malformed(header, "must name at most " + MAX_TAGS + " entity tags.");
+			}
+		}
+		return tags;
+	}
+
+	/**
+	 * Adds the entity tags of one header line, {@code #entity-tag} of RFC 9110: tags separated
+	 * by commas and optional white space, empty elements allowed, at least one tag. False when
+	 * the line is anything else; stops as soon as it holds more than {@link #MAX_TAGS}.
+	 */
+	static boolean parseList(String line, List<ETag> tags) {
+		int found = 0;
+		boolean separated = true;
+		int i = 0;
+		int length = line.length();
+		while (i < length) {
+			char c = line.charAt(i);
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r') {
+				i++;
+				continue;
+			}
+			if (c == ',') {
+				separated = true;
+				i++;
+				continue;
+			}
+			if (!separated) {
+				return false;
+			}
+			boolean weak = c == 'W' && i + 1 < length && line.charAt(i + 1) == '/';
+			if (weak) {
+				i += 2;
+			}
+			if (i >= length || line.charAt(i) != '"') {
+				return false;
+			}
+			int start = ++i;
+			while (i < length && line.charAt(i) != '"') {
+				if (!isTagCharacter(line.charAt(i))) {
+					return false;
+				}
+				i++;
+			}
+			if (i >= length) {
+				return false;
+			}
+			tags.add(new ETag(line.substring(start, i), weak));
+			found++;
+			if (tags.size() > MAX_TAGS) {
+				return true;
+			}
+			i++;
+			separated = false;
+		}
+		return found > 0;
+	}
+
+	/** etagc: any visible character but the double quote, and obs-text. */
+	private static boolean isTagCharacter(char c) {
+		return c == 0x21 || (c >= 0x23 && c <= 0x7E) || (c >= 0x80 && c <= 0xFF);
+	}
+
+	private static boolean isVersion(String tag) {
+		int length = tag.length();
+		if (length < 1 || length > 9 || tag.charAt(0) == '0') {
+			return false;
+		}
+		for (int i = 0; i < length; i++) {
+			if (tag.charAt(i) < '0' || tag.charAt(i) > '9') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static InvalidHeaderException malformed(String header, String detail) {
+		return new InvalidHeaderException(header, detail);
 	}
 
 }

@@ -40,8 +40,9 @@ record TaskFilters(Set<Priority> priorities, Set<String> tags, @Nullable Instant
 		Set<String> tags = new TreeSet<>();
 		for (String value : repeated(parameters, "tag", TaskChanges.MAX_TAGS)) {
 			String tag = value.strip().toLowerCase(Locale.ROOT);
-			if (tag.isEmpty() || tag.codePointCount(0, tag.length()) > TaskChanges.MAX_TAG_LENGTH) {
-				throw new InvalidParameterException("tag", "must be 1 to " + TaskChanges.MAX_TAG_LENGTH + " characters.");
+			if (tag.isEmpty() || tag.codePointCount(0, tag.length()) > TaskChanges.MAX_TAG_LENGTH || tag.indexOf('\0') >= 0) {
+				throw new InvalidParameterException("tag",
+						"must be 1 to " + TaskChanges.MAX_TAG_LENGTH + " characters, without the NUL character.");
 			}
 			tags.add(tag);
 		}
@@ -131,6 +132,10 @@ record TaskFilters(Set<Priority> priorities, Set<String> tags, @Nullable Instant
 		String text = value.strip();
 		if (text.codePointCount(0, text.length()) > MAX_TEXT_LENGTH) {
 			throw new InvalidParameterException("q", "must be at most " + MAX_TEXT_LENGTH + " characters.");
+		}
+		if (text.indexOf('\0') >= 0) {
+			// PostgreSQL text cannot hold it: the query would fail, not find nothing
+			throw new InvalidParameterException("q", "must not contain the NUL character.");
 		}
 		if (text.codePoints().noneMatch(Character::isLetterOrDigit)) {
 			throw new InvalidParameterException("q", "must contain a word to search for.");

@@ -1,8 +1,11 @@
 package app.todo.web;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import io.netty.util.NetUtil;
@@ -40,18 +43,49 @@ public final class ClientAddressResolver {
 		return new ClientAddressResolver(new ClientAddressProperties(trustedProxies));
 	}
 
+	/**
+	 * The key of what is kept per client: the client's IPv4 address, or the /64 network of its
+	 * IPv6 address, since one subscriber commonly gets a whole /64 and could otherwise take a
+	 * fresh address, and so a fresh allowance, for every request.
+	 */
+	public String key(ServerRequest request) {
+		return key(request.exchange().getRequest());
+	}
+
+	public String key(ServerHttpRequest request) {
+		InetAddress client = client(request);
+		if (client instanceof Inet6Address && !isIpv4Mapped(client.getAddress())) {
+			byte[] network = Arrays.copyOf(client.getAddress(), 16);
+			Arrays.fill(network, 8, 16, (byte) 0);
+			try {
+				return InetAddress.getByAddress(network).getHostAddress() + "/64";
+			}
+			catch (UnknownHostException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}
+		if (client instanceof Inet6Address) {
+			byte[] address = client.getAddress();
+			return (address[12] & 0xFF) + "." + (address[13] & 0xFF) + "." + (address[14] & 0xFF) + "."
+					+ (address[15] & 0xFF);
+		}
+		return (client != null) ? client.getHostAddress() : UNKNOWN;
+	}
+
 	public String resolve(ServerRequest request) {
 		return resolve(request.exchange().getRequest());
 	}
 
 	public String resolve(ServerHttpRequest request) {
+		InetAddress client = client(request);
+		return (client != null) ? client.getHostAddress() : UNKNOWN;
+	}
+
+	private @Nullable InetAddress client(ServerHttpRequest request) {
 		InetSocketAddress remote = request.getRemoteAddress();
 		InetAddress peer = (remote != null) ? remote.getAddress() : null;
-		if (peer == null) {
-			return UNKNOWN;
-		}
-		if (!isTrusted(peer)) {
-			return peer.getHostAddress();
+		if (peer == null || !isTrusted(peer)) {
+			return peer;
 		}
 		InetAddress client = peer;
 		List<String> hops = forwardedFor(request);
@@ -66,7 +100,17 @@ public final class ClientAddressResolver {
 				break;
 			}
 		}
-		return client.getHostAddress();
+		return client;
+	}
+
+	/** {@code ::ffff:a.b.c.d}: an IPv4 client of a dual-stack socket, keyed by its IPv4 address. */
+	private static boolean isIpv4Mapped(byte[] address) {
+		for (int i = 0; i < 10; i++) {
+			if (address[i] != 0) {
+				return false;
+			}
+		}
+		return address[10] == (byte) 0xFF && address[11] == (byte) 0xFF;
 	}
 
 	private boolean isTrusted(InetAddress address) {

@@ -3,6 +3,7 @@ package app.todo.web;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -10,7 +11,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
@@ -43,8 +46,8 @@ public class JsonBodyReader {
 	}
 
 	public Mono<JsonNode> readObject(ServerRequest request, List<MediaType> accepted) {
-		if (request.headers().contentType().isEmpty()) {
-			return Mono.error(unsupported(request, accepted));
+		if (request.headers().firstHeader(HttpHeaders.CONTENT_TYPE) == null) {
+			return Mono.error(unsupported(null, request, accepted));
 		}
 		return readOptionalObject(request, accepted)
 			.switchIfEmpty(Mono.error(() -> new ServerWebInputException("The request body is empty.")));
@@ -55,9 +58,16 @@ public class JsonBodyReader {
 	 * none, with or without a content type.
 	 */
 	public Mono<JsonNode> readOptionalObject(ServerRequest request, List<MediaType> accepted) {
-		MediaType contentType = request.headers().contentType().orElse(null);
+		MediaType contentType;
+		try {
+			contentType = request.headers().contentType().orElse(null);
+		}
+		catch (InvalidMediaTypeException ex) {
+			// Not a media type at all ("json", "text/"), or one with an unknown charset
+			return Mono.error(unparsable(request, accepted));
+		}
 		if (contentType != null && accepted.stream().noneMatch((type) -> type.isCompatibleWith(contentType))) {
-			return Mono.error(unsupported(request, accepted));
+			return Mono.error(unsupported(contentType, request, accepted));
 		}
 		if (request.headers().contentLength().orElse(0) > DRAIN_LIMIT.toBytes()) {
 			return Mono.error(tooLarge());
@@ -69,7 +79,7 @@ public class JsonBodyReader {
 					return Mono.empty();
 				}
 				if (contentType == null) {
-					return Mono.error(unsupported(request, accepted));
+					return Mono.error(unsupported(null, request, accepted));
 				}
 				if (body.size > MAX_SIZE.toBytes()) {
 					return Mono.error(tooLarge());
@@ -92,13 +102,20 @@ public class JsonBodyReader {
 		return node;
 	}
 
-	private static ResponseStatusException unsupported(ServerRequest request, List<MediaType> accepted) {
-		MediaType contentType = request.headers().contentType().orElse(null);
+	private static ResponseStatusException unsupported(@Nullable MediaType contentType, ServerRequest request,
+			List<MediaType> accepted) {
 		UnsupportedMediaTypeStatusException ex = new UnsupportedMediaTypeStatusException(contentType, accepted,
 				request.method());
 		ex.setDetail((contentType != null)
 				? "Content-Type '" + contentType + "' is not supported; send " + accepted.get(0) + "."
 				: "A request body needs a Content-Type of " + accepted.get(0) + ".");
+		return ex;
+	}
+
+	private static ResponseStatusException unparsable(ServerRequest request, List<MediaType> accepted) {
+		UnsupportedMediaTypeStatusException ex = new UnsupportedMediaTypeStatusException(null, accepted,
+				request.method());
+		ex.setDetail("The Content-Type header is not a media type this API can read; send " + accepted.get(0) + ".");
 		return ex;
 	}
 

@@ -2,21 +2,26 @@ package app.todo.web;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.netty.handler.timeout.ReadTimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.annotation.Order;
-import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.stereotype.Component;
@@ -66,13 +71,50 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 		// The raw path, not a URI: a path Netty let through need not parse as one
 		String instance = (problem.getInstance() != null) ? problem.getInstance().toString()
 				: exchange.getRequest().getPath().value();
-		DataBuffer body = response.bufferFactory().wrap(this.jsonMapper.writeValueAsBytes(toMap(problem, instance)));
-		return response.writeWith(Mono.just(body));
+		byte[] body = this.jsonMapper.writeValueAsBytes(toMap(problem, instance));
+		return drain(exchange.getRequest())
+			.then(Mono.defer(() -> response.writeWith(Mono.just(response.bufferFactory().wrap(body)))));
+	}
+
+	/**
+	 * Reads what is left of the request's body, up to {@link JsonBodyReader#DRAIN_LIMIT}, before
+	 * the answer: most problems are found before the body is read (a missing token, a foreign
+	 * path, a wrong method), and a server that answers and closes while the client is still
+	 * sending resets the connection, so that the client sees a network error instead of the
+	 * problem. Nothing to do for requests without a body, or whose body was read already.
+	 */
+	private static Mono<Void> drain(ServerHttpRequest request) {
+		HttpHeaders headers = request.getHeaders();
+		long length;
+		try {
+			length = headers.getContentLength();
+		}
+		catch (NumberFormatException ex) {
+			length = -1;
+		}
+		boolean chunked = headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
+		if ((length <= 0 && !chunked) || length > JsonBodyReader.DRAIN_LIMIT.toBytes()) {
+			return Mono.empty();
+		}
+		AtomicLong read = new AtomicLong();
+		return request.getBody().takeWhile((buffer) -> {
+			long total = read.addAndGet(buffer.readableByteCount());
+			DataBufferUtils.release(buffer);
+			return total <= JsonBodyReader.DRAIN_LIMIT.toBytes();
+		}).then().onErrorComplete();
 	}
 
 	private ErrorResponse toErrorResponse(ServerWebExchange exchange, Throwable ex) {
 		if (ex instanceof ErrorResponse errorResponse) {
 			return errorResponse;
+		}
+		if (ex instanceof ReadTimeoutException || ex instanceof TimeoutException) {
+			// HTTP_READ_TIMEOUT or HTTP_REQUEST_TIMEOUT: the client stopped sending its body
+			return ErrorResponse.create(ex, HttpStatus.REQUEST_TIMEOUT, "The request body did not arrive in time.");
+		}
+		if (ex instanceof InvalidMediaTypeException) {
+			// A Content-Type or Accept that is no media type, wherever something reads it
+			return ErrorResponse.create(ex, HttpStatus.BAD_REQUEST, "A media type header of the request is malformed.");
 		}
 		if (ex instanceof DataBufferLimitException) {
 			return ErrorResponse.create(ex, HttpStatus.CONTENT_TOO_LARGE,

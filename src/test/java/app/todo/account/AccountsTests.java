@@ -37,7 +37,7 @@ class AccountsTests extends ApiTestSupport {
 		RecordingEncoder encoder = new RecordingEncoder(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), threads);
 		PasswordHasher hasher = new PasswordHasher(encoder, 1, 10);
 		Accounts accounts = new Accounts(new AccountRepository(this.db), hasher,
-				new SignInLimiter(new FailedSignIns(100, 100, Duration.ofMinutes(1), 100), new SimpleMeterRegistry()), this.tokens);
+				new SignInLimiter(new FailedSignIns(100, 100, 100, Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofDays(30), 100), new SimpleMeterRegistry()), this.tokens);
 		try {
 			String email = AccountApiTests.newEmail();
 			StepVerifier.create(accounts.signUp(new SignUp(email, "the right password", "Known")))
@@ -67,7 +67,7 @@ class AccountsTests extends ApiTestSupport {
 		String email = AccountApiTests.newEmail();
 		PasswordHasher hasher = new PasswordHasher(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), 1, 10);
 		Accounts accounts = new Accounts(new AccountRepository(this.db), hasher,
-				new SignInLimiter(new FailedSignIns(5, 20, Duration.ofMinutes(1), 100), new SimpleMeterRegistry()), this.tokens);
+				new SignInLimiter(new FailedSignIns(5, 20, 100, Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofDays(30), 100), new SimpleMeterRegistry()), this.tokens);
 		try {
 			StepVerifier.create(accounts.signUp(new SignUp(email, "the right password", "Known")))
 				.expectNextCount(1)

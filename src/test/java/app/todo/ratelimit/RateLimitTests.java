@@ -179,6 +179,24 @@ class RateLimitTests {
 		assertThat(results).anyMatch((result) -> result.getStatus() == HttpStatus.TOO_MANY_REQUESTS);
 	}
 
+	/** One subscriber commonly holds a whole IPv6 /64: a fresh address in it is no fresh allowance. */
+	@Test
+	void getWhenEveryRequestComesFromAnotherAddressOfOneIpv6NetworkThenLimitedTogether() {
+		String network = "2001:db8:" + Integer.toHexString(addresses.incrementAndGet()) + ":7:";
+		List<EntityExchangeResult<byte[]>> results = Flux.range(0, FLOOD)
+			.parallel(FLOOD)
+			.runOn(Schedulers.boundedElastic())
+			.map((i) -> get(null, network + Integer.toHexString(i + 1) + ":0:0:" + Integer.toHexString(i * 7 + 1),
+					"/api/tasks").expectBody().returnResult())
+			.sequential()
+			.collectList()
+			.block(Duration.ofSeconds(60));
+		assertThat(results).anyMatch((result) -> result.getStatus() == HttpStatus.TOO_MANY_REQUESTS);
+		// Another /64 is another client
+		get(null, "2001:db8:ffff:" + Integer.toHexString(addresses.incrementAndGet()) + "::1", "/api/tasks")
+			.expectStatus().isUnauthorized();
+	}
+
 	private List<EntityExchangeResult<byte[]>> flood(String user, String address, String path) {
 		return Flux.range(0, FLOOD)
 			.parallel(FLOOD)

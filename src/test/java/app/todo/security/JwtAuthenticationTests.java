@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
+import java.util.Map;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -229,6 +231,18 @@ class JwtAuthenticationTests extends ApiTestSupport {
 			.issueTime(Date.from(now))
 			.expirationTime(Date.from(now.plus(Duration.ofMinutes(15))))
 			.build());
+	}
+
+	/** RFC 7519 makes sub a string: 123 was once accepted as user "123". */
+	@Test
+	void getWhenSubjectIsNotAJsonStringThenUnauthorized() {
+		for (Object subject : List.of(123, 123L, 1.5, true, List.of("user"), Map.of("id", "user"))) {
+			assertRejectedBySecretAndJwks(new JWTClaimsSet.Builder(identityProvider.claims("ignored").build())
+				.claim("sub", subject)
+				.build());
+		}
+		// The same subject as a string is fine
+		assertAccepted(hs256(identityProvider.claims("123").build()));
 	}
 
 	@Test

@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import app.todo.InvalidConfigurationException;
 import app.todo.TestIdentityProvider;
@@ -82,6 +84,18 @@ class JwtConfigurationTests {
 	void startWhenAuthUrlNotHttpThenFails() {
 		this.runner.withPropertyValues("todo.auth.url=ftp://x")
 			.run((context) -> assertThat(startupFailure(context).getMessage()).contains("BETTER_AUTH_URL"));
+	}
+
+	/** A cool-down of zero made the background schedule a loop that never slept. */
+	@ParameterizedTest
+	@ValueSource(strings = { "todo.auth.jwks-refetch-cooldown=0s", "todo.auth.jwks-refetch-cooldown=-1s",
+			"todo.auth.jwks-refetch-cooldown=1ms", "todo.auth.jwks-refresh-interval=0s",
+			"todo.auth.jwks-refresh-interval=999d" })
+	void startWhenJwksScheduleWouldSpinOrNeverRunThenFails(String setting) {
+		this.runner.withPropertyValues("todo.auth.url=" + identityProvider.baseUrl(), setting).run((context) -> {
+			InvalidConfigurationException failure = startupFailure(context);
+			assertThat(failure.getMessage()).contains("JWKS_REFETCH_COOLDOWN", "JWKS_REFRESH_INTERVAL");
+		});
 	}
 
 	@Test

@@ -161,6 +161,48 @@ class TaskListPlanTests extends ApiTestSupport {
 		assertThat(checked).hasSizeGreaterThan(500);
 	}
 
+	/**
+	 * The costliest search a client can send: a q of the most one-letter words its 200
+	 * characters hold, each a prefix that many words of every user start with. Measured, with
+	 * the time and the pages it reads, against a search for one real word; it must stay on the
+	 * caller's rows, within the statement timeout and within a bound of pages.
+	 */
+	@Test
+	void searchWhenManyOneLetterWordsThenMeasuredAndBounded() {
+		String letters = "a b c d e f g h i j k l m n o p q r s t u v w x y z ";
+		String hostile = (letters + letters + letters + letters).substring(0, 199).strip();
+		List<String> lines = new ArrayList<>();
+		double hostileMillis = 0;
+		long hostileBlocks = 0;
+		for (String text : List.of("invoice", "e", hostile)) {
+			MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
+			parameters.add("q", text);
+			TaskListQuery query = new TaskListQuery(Status.ALL, new TaskSort(TaskSort.Field.CREATED_AT, true),
+					TaskListQuery.DEFAULT_LIMIT, 0, TaskFilters.from(parameters), null);
+			PageStatement statement = TaskRepository.pageStatement(USER, query);
+			GenericExecuteSpec spec = this.plans.sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement.sql());
+			for (Map.Entry<String, Parameter> parameter : statement.parameters().entrySet()) {
+				spec = spec.bind(parameter.getKey(), parameter.getValue());
+			}
+			JsonNode explained = json.readTree(spec.map((row) -> row.get(0, String.class)).one().block(TIMEOUT)).get(0);
+			JsonNode plan = explained.get("Plan");
+			long blocks = plan.path("Shared Hit Blocks").asLong() + plan.path("Shared Read Blocks").asLong();
+			double millis = explained.get("Execution Time").asDouble();
+			lines.add(String.format("q=%s: %.1f ms, %d blocks, %d rows", (text.length() > 20) ? text.substring(0, 20) + "..." : text,
+					millis, blocks, plan.get("Actual Rows").asLong()));
+			List<JsonNode> scans = new ArrayList<>();
+			collectTaskScans(plan, scans);
+			scans.forEach((scan) -> assertOwnRowsThroughAnIndex(scan, text + "\n" + explained));
+			if (text == hostile) {
+				hostileMillis = millis;
+				hostileBlocks = blocks;
+			}
+		}
+		System.out.println("Search cost on " + USERS * TASKS_PER_USER + " tasks: " + String.join("; ", lines));
+		assertThat(hostileMillis).as(String.join("; ", lines)).isLessThan(5000);
+		assertThat(hostileBlocks).as(String.join("; ", lines)).isLessThan(200_000);
+	}
+
 	private JsonNode assertOwnRowsOnly(TaskListQuery query, GenericExecuteSpec explain) {
 		String plan = explain.map((row) -> row.get(0, String.class)).one().block(TIMEOUT);
 		JsonNode root = json.readTree(plan).get(0).get("Plan");

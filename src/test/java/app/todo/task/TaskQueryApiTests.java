@@ -1,5 +1,6 @@
 package app.todo.task;
 
+import java.net.URI;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -12,6 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import app.todo.ApiTestSupport;
 
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -25,6 +29,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * query ever sees another user's tasks.
  */
 class TaskQueryApiTests extends ApiTestSupport {
+
+	@Value("${local.server.port}")
+	private int port;
+
+	/** Found by the hostile-requests test: PostgreSQL text cannot hold NUL, and the query was a 500. */
+	@ParameterizedTest
+	@ValueSource(strings = { "tag=a%00b", "tag=%00", "q=a%00", "q=%00x" })
+	void listWhenAFilterHoldsTheNulCharacterThenBadRequestNamingIt(String query) {
+		String user = newUser();
+		as(user).get().uri(URI.create("http://localhost:" + this.port + "/api/tasks?" + query)).exchange()
+			.expectStatus().isBadRequest()
+			.expectBody().jsonPath("$.parameter").isEqualTo(query.substring(0, query.indexOf('=')));
+		as(user).post().uri("/api/auth/sign-in").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"email\": \"a\\u0000@example.com\", \"password\": \"whatever it is\"}").exchange()
+			.expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+			.expectBody().jsonPath("$.errors[0].field").isEqualTo("email");
+	}
 
 	@ParameterizedTest
 	@EnumSource(PathForm.class)

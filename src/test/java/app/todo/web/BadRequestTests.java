@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,6 +29,7 @@ import app.todo.ApiTestSupport;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -524,6 +526,78 @@ class BadRequestTests extends ApiTestSupport {
 		assertThat(list(client, "/api/tasks")).hasSize(1);
 	}
 
+	/** Content types that do not parse, or name a charset Java does not know: once a 500. */
+	static Stream<Arguments> malformedContentTypes() {
+		List<Arguments> arguments = new ArrayList<>();
+		for (PathForm form : PathForm.values()) {
+			for (String contentType : List.of("json", "application/json, text/plain", "application/json; charset=x-klingon",
+					"application/json; charset=", "/", "text/", "application/json; charset=\"utf-8", "application/;",
+					"application/json; =utf-8", "a/b/c")) {
+				arguments.add(arguments(form, contentType));
+			}
+		}
+		return arguments.stream();
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@MethodSource("malformedContentTypes")
+	void writeWhenContentTypeIsMalformedThenUnsupportedMediaTypeAndNothingChanges(PathForm form, String contentType) {
+		String user = newUser();
+		WebTestClient client = as(user);
+		long id = create(client, ORIGINAL);
+		Map<String, Object> original = get(client, id);
+		String tasks = form.tasks(user);
+		for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH)) {
+			String uri = (method == HttpMethod.POST) ? tasks : tasks + "/" + id;
+			expectProblem(sendRaw(client, method, uri, contentType, "{\"title\": \"Changed\"}"),
+					HttpStatus.UNSUPPORTED_MEDIA_TYPE, uri);
+		}
+		String complete = tasks + "/" + id + "/complete";
+		expectProblem(sendRaw(client, HttpMethod.PATCH, complete, contentType, "{\"completed\": true}"),
+				HttpStatus.UNSUPPORTED_MEDIA_TYPE, complete);
+		expectProblem(sendRaw(client, HttpMethod.POST, tasks + "/complete", contentType, "{\"ids\": [" + id + "]}"),
+				HttpStatus.UNSUPPORTED_MEDIA_TYPE, tasks + "/complete");
+		for (String account : List.of("/api/auth/sign-up", "/api/auth/sign-in")) {
+			expectProblem(sendRaw(this.client, HttpMethod.POST, account, contentType,
+					"{\"email\": \"" + user + "@example.com\", \"password\": \"long enough\", \"name\": \"X\"}"),
+					HttpStatus.UNSUPPORTED_MEDIA_TYPE, account);
+		}
+		assertThat(get(client, id)).isEqualTo(original);
+		assertThat(list(client, "/api/tasks")).hasSize(1);
+	}
+
+	/**
+	 * Found by the hostile-requests test: a problem found before the body was read (no token, a
+	 * foreign path, a wrong method, no such route) was answered while the client was still
+	 * sending, and the close that followed reset the connection, so the client saw no answer.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "POST /api/tasks", "POST /api/{other}/tasks", "PUT /api/tasks/complete",
+			"POST /api/nothing-here" })
+	void writeWhenRejectedBeforeItsBodyIsReadThenTheAnswerStillArrives(String call) throws Exception {
+		String user = newUser();
+		String line = call.replace("{other}", newUser());
+		boolean signedIn = !call.equals("POST /api/tasks");
+		byte[] chunk = ("{\"title\": \"" + "x".repeat(16 * 1024 - 16) + "\"}").getBytes(StandardCharsets.US_ASCII);
+		int chunks = 32;
+		try (java.net.Socket socket = new java.net.Socket("127.0.0.1", this.port)) {
+			socket.setSoTimeout(20_000);
+			java.io.OutputStream out = socket.getOutputStream();
+			out.write((line + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
+					+ (signedIn ? "Authorization: Bearer " + identityProvider.hs256(user) + "\r\n" : "")
+					+ "Content-Length: " + (chunks * chunk.length) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+			for (int i = 0; i < chunks; i++) {
+				out.write(chunk);
+				out.flush();
+				Thread.sleep(5);
+			}
+			java.io.BufferedReader in = new java.io.BufferedReader(
+					new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+			assertThat(in.readLine()).matches("HTTP/1\\.1 4\\d\\d .*");
+		}
+		assertThat(list(as(user), "/api/tasks")).isEmpty();
+	}
+
 	@ParameterizedTest
 	@EnumSource(PathForm.class)
 	void writeWhenContentTypeIsAbsentThenUnsupportedMediaType(PathForm form) {
@@ -811,6 +885,18 @@ class BadRequestTests extends ApiTestSupport {
 			request = request.contentType(contentType);
 		}
 		return (body != null) ? request.bodyValue(body).exchange() : request.exchange();
+	}
+
+	/** The Content-Type header exactly as given: the client's own encoders would parse it first. */
+	private static ResponseSpec sendRaw(WebTestClient client, HttpMethod method, String uri, String contentType,
+			String body) {
+		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+		return client.method(method)
+			.uri(uri)
+			.header(HttpHeaders.CONTENT_TYPE, contentType)
+			.body((message, context) -> message
+				.writeWith(Mono.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes))))
+			.exchange();
 	}
 
 	private static long create(WebTestClient client, String body) {

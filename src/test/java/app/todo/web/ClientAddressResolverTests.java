@@ -75,6 +75,15 @@ class ClientAddressResolverTests {
 	}
 
 	@Test
+	void keyWhenIpv6ThenItsSlash64AndWhenIpv4ThenTheAddress() {
+		assertThat(this.resolver.key(request("2001:db8:1:2:3:4:5:6"))).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+		assertThat(this.resolver.key(request("2001:db8:1:2:ffff::9"))).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+		assertThat(this.resolver.key(request("fd00::1", "2001:db8:9::1"))).isEqualTo("2001:db8:9:0:0:0:0:0/64");
+		assertThat(this.resolver.key(request("203.0.113.9"))).isEqualTo("203.0.113.9");
+		assertThat(this.resolver.key(request("10.0.0.1", "::ffff:198.51.100.4"))).isEqualTo("198.51.100.4");
+	}
+
+	@Test
 	void resolveWhenNoRemoteAddressThenUnknown() {
 		assertThat(this.resolver.resolve(MockServerHttpRequest.get("/").build())).isEqualTo("unknown");
 	}
