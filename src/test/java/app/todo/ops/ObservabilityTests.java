@@ -203,14 +203,7 @@ class ObservabilityTests {
 		alice.get().uri("/no/such/route/" + user).exchange().expectStatus().isNotFound();
 		this.client.get().uri("/api/" + user + "/tasks").exchange().expectStatus().isUnauthorized();
 
-		String scrape = management().get()
-			.uri("/actuator/prometheus")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
+		String scrape = scrape();
 
 		assertThat(uris(scrape)).contains("/api/tasks", "/api/tasks/{id}", "/api/{user_id}/tasks/{id}",
 				"/api/{user_id}/tasks/{id}/complete", "NOT_FOUND")
