@@ -195,7 +195,7 @@ during=$(wc -l <"$work/writes")
 since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 podman start "$victim" >/dev/null 2>>"$work/podman.log"
 for i in $(seq 300); do
-  (($(in_rotation) == 3)) && podman logs --since "$since" "$victim" 2>&1 | grep -q '"app.todo.access"' && break
+  (($(in_rotation) == 3)) && podman logs --since "$since" "$victim" 2>&1 | grep '"app.todo.access"' >/dev/null && break
   ((i < 300)) || fail "$victim did not come back into rotation"
   sleep 1
 done

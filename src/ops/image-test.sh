@@ -47,7 +47,7 @@ t0=$(date +%s)
 image=$(src/ops/build-image.sh 2>"$logs/build.log") || fail "the build (log above)"
 size=$(podman image inspect --format '{{.Size}}' "$image")
 pass "built $image in $(($(date +%s) - t0)) s: $((size / 1000000)) MB"
-podman run --rm --entrypoint sh "$image" -c 'ls /app/lib' | grep -q zonky &&
+podman run --rm --entrypoint sh "$image" -c 'ls /app/lib' | grep zonky >/dev/null &&
   fail "the image holds the embedded PostgreSQL"
 aot_size=$(podman run --rm --entrypoint sh "$image" -c 'stat -c %s /app/app.aot')
 pass "no embedded PostgreSQL in the image; AOT cache $((aot_size / 1000000)) MB"
@@ -142,7 +142,8 @@ health=$(curl -s "http://127.0.0.1:$management_port/actuator/health")
 [[ $health == *'"r2dbc":{'*'"database":"PostgreSQL"'* && $health == *'"readinessState":{"status":"UP"}'* ]] || fail "no health details on the management port: $health"
 info=$(curl -s "http://127.0.0.1:$management_port/actuator/info")
 [[ $info == *"\"version\":\"$version\""* ]] || fail "/actuator/info lacks the version: $info"
-curl -s "http://127.0.0.1:$management_port/actuator/prometheus" | grep -q '^http_server_requests_seconds_bucket{' ||
+# grep without -q reads the whole page: -q's early exit would fail curl (SIGPIPE) under pipefail
+curl -s "http://127.0.0.1:$management_port/actuator/prometheus" | grep '^http_server_requests_seconds_bucket{' >/dev/null ||
   fail "no latency histogram in the metrics"
 [[ $(curl -s -o /dev/null -w '%{http_code}' "$api/actuator/info") == 404 ]] || fail "/actuator/info on the public port"
 [[ $(curl -s "$api/actuator/health") != *components* ]] || fail "health details on the public port"

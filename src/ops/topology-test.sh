@@ -137,7 +137,7 @@ pass "$acked acknowledged writes, all in the database, while one replica was kil
 start_replica 3
 stats() { curl -fsS --max-time 2 "$TOPOLOGY_STATS_URL;csv"; }
 # Until the balancer counts it as up again (the test's own time bound ends a wait that never does)
-until stats | grep -q '^api,api3,.*,UP,'; do sleep 1; done
+until stats | grep '^api,api3,.*,UP,' >/dev/null; do sleep 1; done
 before=$(stats | awk -F, '$2 == "api3" {print $8}')
 for i in $(seq 1 6); do expect 200 "$(call GET "$lb/api/tasks?limit=1")" "read $i after the restart"; done
 after=$(stats | awk -F, '$2 == "api3" {print $8}')
