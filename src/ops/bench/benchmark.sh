@@ -5,6 +5,8 @@
 #   QUICK=1 src/ops/bench/benchmark.sh          # floor and API only, shorter warm-up (about 5 minutes)
 #   LAYERS=1 src/ops/bench/benchmark.sh         # the API's CPU per request with each layer off in turn
 #   PROFILE=1 src/ops/bench/benchmark.sh        # + async-profiler flame graphs of get and list
+#   ROUTES='trivial' PROFILE=1 QUICK=1 ...      # some of the routes (get list trivial) only, profiled
+#   GATLING=1 src/ops/bench/benchmark.sh        # the Gatling SPA mix: 1,000 people thinking, then 1,000 closed
 #   BENCH_JAVA=/usr/lib/jvm/java-17-openjdk-amd64/bin/java src/ops/bench/benchmark.sh   # another JDK
 #   BENCH_ENV='DATABASE_POOL_SIZE=10' BENCH_JAVA_OPTS='-XX:+UseSerialGC' QUICK=1 ...    # a candidate
 #
@@ -27,12 +29,13 @@ APP_PORT=${BENCH_APP_PORT:-18951}
 HEAP=${BENCH_HEAP:-256m}
 JAVA=${BENCH_JAVA:-$( [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && echo /usr/lib/jvm/temurin-25-jdk-amd64/bin/java || command -v java )}
 SECRET=benchmark-secret-$(openssl rand -hex 16)
+ROUTES=${ROUTES:-get list trivial}
 READERS=1000      # users with 50 tasks each, read by the get and list routes
 OUT=$ROOT/target/bench
 WORK=$(mktemp -d /tmp/todo-bench.XXXXXX)
 mkdir -p "$OUT"
 BASE=http://127.0.0.1:$APP_PORT
-rm -f "$OUT/profile.md"
+rm -f "$OUT/profile.md" "$OUT"/profile-*.collapsed
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
@@ -224,7 +227,7 @@ pgbench_tps() { # clients
 # routes_of app: warms each route for WARMUP seconds, then measures it at 16 and 64 connections
 routes_of() {
 	local app=$1 kind
-	for kind in get list trivial; do
+	for kind in $ROUTES; do
 		log "$app: $kind, warming up for ${WARMUP}s"
 		wrk_run "$app" "$kind" 32 "$WARMUP" >/dev/null
 		measure "$app $kind 16" "$app" "$kind" 16
@@ -240,6 +243,34 @@ for c in 16 64; do
 	printf 'pgbench %s|0 %s 0 0 0 0\n' "$c" "$tps" >>"$RESULTS"
 	printf '  %-34s %s tps\n' "pgbench $c" "$tps" >&2
 done
+
+if [ -n "${GATLING:-}" ]; then
+	# The issue's target: an open model of 1,000 people signed in at once, each pausing about 2 s
+	# between requests (about 500 requests/s), with the API's heap capped; then the closed stress run.
+	log "API for Gatling (-Xmx$HEAP)"
+	start_app api
+	: >"$OUT/gatling.md"
+	for model in think closed; do
+		log "Gatling: $model model, ${GATLING_USERS:-1000} users, ${GATLING_DURATION:-60}s"
+		before=$(cpu_ticks)
+		BETTER_AUTH_SECRET=$SECRET ./mvnw -B -Pgatling gatling:test -DbaseUrl="$BASE" -Dmodel=$model \
+			-Dusers="${GATLING_USERS:-1000}" -Dduration="${GATLING_DURATION:-60}" >"$OUT/gatling-$model.log" 2>&1 || true
+		after=$(cpu_ticks)
+		{
+			echo "Gatling, $model model, ${GATLING_USERS:-1000} users, ${GATLING_DURATION:-60}s (API: $("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP," \
+				"$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", t / hz}') CPU seconds):"
+			echo
+			echo '```'
+			sed -n '/Global Information/,/^=====/p' "$OUT/gatling-$model.log" | grep -v '^=' | sed '/^$/d'
+			grep -E ': (true|false)$|BUILD (SUCCESS|FAILURE)' "$OUT/gatling-$model.log" | sed 's/^\[[A-Z]*\] //'
+			echo '```'
+			echo
+		} | tee -a "$OUT/gatling.md"
+	done
+	echo "Memory: the API's peak RSS $(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$APP_PID/status") MB;" \
+		"peak heap $(grep -o '[0-9]*M->[0-9]*M' "$OUT/gc-api.log" | cut -dM -f1 | sort -n | tail -1) MB of -Xmx$HEAP." | tee -a "$OUT/gatling.md"
+	exit 0
+fi
 
 if [ -n "${LAYERS:-}" ]; then
 	# Each layer of the API switched off in turn, with switches that exist for operators: the
@@ -282,7 +313,7 @@ log "The API"
 start_app api
 routes_of api
 if [ -n "${PROFILE:-}" ]; then
-	for kind in get list; do
+	for kind in $ROUTES; do
 		log "Profiling $kind"
 		profiler "start,event=itimer,interval=1ms"
 		wrk_run api "$kind" 16 "$DURATION" >/dev/null
@@ -292,16 +323,18 @@ if [ -n "${PROFILE:-}" ]; then
 		awk -v total="$(awk '{s += $NF} END {print s}' "$OUT/profile-$kind.collapsed")" '$NF >= total / 2000' \
 			"$OUT/profile-$kind.collapsed" | node "$STACKVIS" collapsed flamegraph-svg >"$OUT/flamegraph-$kind.svg"
 	done
-	{
-		echo "Where the API's CPU goes at 16 connections, from async-profiler's samples (each sample to the innermost layer on its stack):"
-		echo
-		echo "| layer | get: share of CPU | get: CPU ms / request | list: share of CPU | list: CPU ms / request |"
-		echo "|---|---:|---:|---:|---:|"
-		join -t'|' <(awk -f "$ROOT/src/ops/bench/attribute.awk" "$OUT/profile-get.collapsed" | sort) \
-			<(awk -f "$ROOT/src/ops/bench/attribute.awk" "$OUT/profile-list.collapsed" | sort) |
-			awk -F'|' -v g="$(field "api get 16" 6)" -v l="$(field "api list 16" 6)" \
-				'{printf "| %s | %.1f%% | %.3f | %.1f%% | %.3f |\n", $1, $2, $2 * g / 100, $3, $3 * l / 100}' | sort -t'|' -k3 -rn
-	} >"$OUT/profile.md"
+	if [ -f "$OUT/profile-get.collapsed" ] && [ -f "$OUT/profile-list.collapsed" ]; then
+		{
+			echo "Where the API's CPU goes at 16 connections, from async-profiler's samples (each sample to the innermost layer on its stack):"
+			echo
+			echo "| layer | get: share of CPU | get: CPU ms / request | list: share of CPU | list: CPU ms / request |"
+			echo "|---|---:|---:|---:|---:|"
+			join -t'|' <(awk -f "$ROOT/src/ops/bench/attribute.awk" "$OUT/profile-get.collapsed" | sort) \
+				<(awk -f "$ROOT/src/ops/bench/attribute.awk" "$OUT/profile-list.collapsed" | sort) |
+				awk -F'|' -v g="$(field "api get 16" 6)" -v l="$(field "api list 16" 6)" \
+					'{printf "| %s | %.1f%% | %.3f | %.1f%% | %.3f |\n", $1, $2, $2 * g / 100, $3, $3 * l / 100}' | sort -t'|' -k3 -rn
+		} >"$OUT/profile.md"
+	fi
 fi
 if [ -z "${QUICK:-}" ]; then
 	log "The API at more connections, and writes"
@@ -361,7 +394,7 @@ fi
 	for c in 16 64; do
 		printf '| pgbench -S -M prepared | %s | | | | | | %.0f tps |\n' "$c" "$(field "pgbench $c" 2)"
 	done
-	for kind in get list trivial; do
+	for kind in $ROUTES; do
 		name=$(case $kind in get) echo 'GET one task by id' ;; list) echo 'GET a page of 50' ;; trivial) echo '`/hello` vs `/livez`' ;; esac)
 		for c in 16 64; do
 			printf '| %s | %s | %.0f | %.3f | %.0f | %.3f | **×%s** | %s |\n' "$name" "$c" \
