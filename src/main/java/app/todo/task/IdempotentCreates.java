@@ -15,12 +15,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 import app.todo.database.Uncancellable;
 import app.todo.security.Caller;
+import app.todo.user.UserRepository;
 import app.todo.web.InvalidHeaderException;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
@@ -54,10 +54,7 @@ class IdempotentCreates {
 	 * the quota, so it costs at most that many index entries.
 	 */
 	private static final String CLAIM = """
-			WITH owner AS (
-			  INSERT INTO users (id, email, name) VALUES (:userId, :email, :name)
-			  ON CONFLICT (id) DO NOTHING
-			)
+			WITH owner AS (%s)
 			INSERT INTO idempotency_keys (user_id, idempotency_key, request_hash)
 			SELECT :userId, :key, :hash
 			WHERE (SELECT count(*) FROM (SELECT 1 FROM idempotency_keys WHERE user_id = :userId
@@ -65,7 +62,7 @@ class IdempotentCreates {
 			ON CONFLICT (user_id, idempotency_key) DO UPDATE
 			  SET request_hash = EXCLUDED.request_hash, location = NULL, response = NULL, created_at = now()
 			  WHERE idempotency_keys.created_at < now() - interval '24 hours'
-			RETURNING true AS claimed""";
+			RETURNING true AS claimed""".formatted(UserRepository.CREATE_OWNER);
 
 	private static final String RECORD = """
 			UPDATE idempotency_keys SET location = :location, response = :response
@@ -109,10 +106,7 @@ class IdempotentCreates {
 
 	Mono<ServerResponse> create(ServerRequest request, Caller caller, String key, TaskChanges task) {
 		byte[] hash = hash(task);
-		Mono<Answer> answer = this.db.sql(CLAIM)
-			.bind("userId", caller.id())
-			.bind("email", Parameter.fromOrEmpty(caller.email(), String.class))
-			.bind("name", Parameter.fromOrEmpty(caller.name(), String.class))
+		Mono<Answer> answer = UserRepository.bindOwner(this.db.sql(CLAIM), caller)
 			.bind("key", key)
 			.bind("hash", hash)
 			.bind("maxKeys", this.maxKeys)

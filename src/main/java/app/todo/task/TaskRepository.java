@@ -15,6 +15,7 @@ import reactor.core.publisher.Mono;
 import app.todo.security.Caller;
 import app.todo.task.TaskChanges.Member;
 import app.todo.task.TaskListQuery.Position;
+import app.todo.user.UserRepository;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
@@ -33,25 +34,15 @@ class TaskRepository {
 			+ "created_at, updated_at, completed_at, version";
 
 	/*
-	 * The caller's users row is written in the same statement as their first task: reads need
-	 * no row (no task can exist without one), so provisioning costs reads nothing. The same
-	 * statement counts the task on that row, only below the quotas: the row is locked and the
-	 * condition read from its latest version, so two creates at once cannot both take the last
-	 * place. No row from owner, no task.
+	 * The caller's users row is written in the same statement as their first task, which also
+	 * counts the task on it below the quotas: no row from owner, no task.
 	 */
 	private static final String INSERT = """
-			WITH owner AS (
-			  INSERT INTO users (id, email, name, task_count) VALUES (:userId, :email, :name, 1)
-			  ON CONFLICT (id) DO UPDATE SET task_count = users.task_count + 1
-			  WHERE users.task_count < :maxTasks AND users.tombstone_count < :maxDeletedTasks
-			  RETURNING id
-			)
+			WITH owner AS (%s)
 			INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_date, tags)
 			SELECT id, :title, :description, :completed, CASE WHEN :completed THEN now() END, :priority,
 			  :due_date, :tags FROM owner
-			RETURNING %s""".formatted(COLUMNS);
-
-	private static final String COUNTS = "SELECT task_count, tombstone_count FROM users WHERE id = :userId";
+			RETURNING %s""".formatted(UserRepository.CREATE_OWNER_COUNTING_TASK, COLUMNS);
 
 	private static final String FIND = "SELECT " + COLUMNS + " FROM tasks WHERE user_id = :userId AND id = :id";
 
@@ -83,19 +74,19 @@ class TaskRepository {
 
 	private final DatabaseClient db;
 
+	private final UserRepository users;
+
 	private final QuotaProperties quotas;
 
-	TaskRepository(DatabaseClient db, QuotaProperties quotas) {
+	TaskRepository(DatabaseClient db, UserRepository users, QuotaProperties quotas) {
 		this.db = db;
+		this.users = users;
 		this.quotas = quotas;
 	}
 
 	/** The new task; a {@link QuotaExceededException} when the owner has no room for it. */
 	Mono<Task> insert(Caller owner, TaskChanges task) {
-		GenericExecuteSpec spec = this.db.sql(INSERT)
-			.bind("userId", owner.id())
-			.bind("email", Parameter.fromOrEmpty(owner.email(), String.class))
-			.bind("name", Parameter.fromOrEmpty(owner.name(), String.class))
+		GenericExecuteSpec spec = UserRepository.bindOwner(this.db.sql(INSERT), owner)
 			.bind("maxTasks", this.quotas.tasks())
 			.bind("maxDeletedTasks", this.quotas.deletedTasks());
 		return bindAll(spec, task.values()).map(TaskRepository::task)
@@ -105,12 +96,9 @@ class TaskRepository {
 
 	/** Which quota a create met: asked only after the create, which alone decided. */
 	private Mono<Task> quotaExceeded(String userId) {
-		return this.db.sql(COUNTS)
-			.bind("userId", userId)
-			.map((row) -> row.get("task_count", Integer.class) >= this.quotas.tasks()
-					? QuotaExceededException.tasks(this.quotas.tasks())
+		return this.users.taskCounts(userId)
+			.map((counts) -> (counts.tasks() >= this.quotas.tasks()) ? QuotaExceededException.tasks(this.quotas.tasks())
 					: QuotaExceededException.deletedTasks(this.quotas.deletedTasks()))
-			.one()
 			.flatMap(Mono::error);
 	}
 
