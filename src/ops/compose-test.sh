@@ -5,7 +5,7 @@
 # then checks that
 #  1. the balancer answers HTTPS with HTTP/2 once every replica is ready, with all three in rotation;
 #  2. variables reach the replicas (ACCOUNTS_TOKEN_LIFETIME=30m gives 30-minute tokens), and
-#     compose.yaml passes every variable of the README's configuration table;
+#     compose.yaml passes every variable of the configuration table (docs/operators.md);
 #  3. under load through the balancer, no replica is killed or restarted, and each one's peak
 #     memory (VmHWM) stays under its limit;
 #  4. writers go on through the balancer while one replica is stopped (SIGTERM) and started
@@ -114,7 +114,7 @@ while ((${#claims} % 4)); do claims+='='; done
 claims=$(base64 -d <<<"$claims")
 lifetime=$(($(grep -o '"exp":[0-9]*' <<<"$claims" | cut -d: -f2) - $(grep -o '"iat":[0-9]*' <<<"$claims" | cut -d: -f2)))
 ((lifetime == 1800)) || fail "ACCOUNTS_TOKEN_LIFETIME=30m did not reach the replicas: tokens last $lifetime s"
-variables=$(sed -n '/^## Configuration/,/^## /p' README.md | grep -o '^| `[A-Z_]*`\(, `[A-Z_]*`\)*' | grep -o '[A-Z_][A-Z_]*')
+variables=$(sed -n '/^## Configuration/,/^## /p' docs/operators.md | grep -o '^| `[A-Z_]*`\(, `[A-Z_]*`\)*' | grep -o '[A-Z_][A-Z_]*')
 for variable in $variables; do
   grep -Eq "^  - $variable(=|$)" compose.yaml || fail "compose.yaml does not pass $variable to the replicas"
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The API beside its floor (the bare stack it is built on) and PostgreSQL's own ceiling, in one run.
 #
-#   src/ops/bench/benchmark.sh                  # the README's tables (about 20 minutes)
+#   src/ops/bench/benchmark.sh                  # the tables of docs/performance.md (about 20 minutes)
 #   QUICK=1 src/ops/bench/benchmark.sh          # floor and API only, shorter warm-up (about 5 minutes)
 #   LAYERS=1 src/ops/bench/benchmark.sh         # the API's CPU per request with each layer off in turn
 #   PROFILE=1 src/ops/bench/benchmark.sh        # + async-profiler flame graphs of get and list

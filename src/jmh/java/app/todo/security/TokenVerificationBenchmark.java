@@ -48,7 +48,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 /**
  * The cost of checking one Better Auth-shaped token through the API's real decoder (routing,
  * header checks, signature, claim validators), per algorithm, with and without the cache of
- * verified tokens. Run with {@code ./mvnw -Pjmh test-compile exec:exec} (see the README).
+ * verified tokens. Run with {@code ./mvnw -Pjmh test-compile exec:exec} (see docs/operators.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The built-in accounts, from the {@code ACCOUNTS_*} variables (see the README).
+ * The built-in accounts, from the {@code ACCOUNTS_*} variables (see docs/operators.md).
  *
  * @param enabled whether the API signs people up and in itself
  * @param issuer {@code iss} of the API's own tokens

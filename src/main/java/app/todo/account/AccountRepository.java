@@ -4,6 +4,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import app.todo.user.User;
+import app.todo.user.UserRepository;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 
@@ -23,8 +24,7 @@ final class AccountRepository {
 			  ON CONFLICT ((lower(email))) DO NOTHING
 			  RETURNING user_id
 			)
-			INSERT INTO users (id, email, name) SELECT user_id, :email, :name FROM account
-			RETURNING id""";
+			%s""".formatted(UserRepository.CREATE_FROM_ACCOUNT);
 
 	/*
 	 * One row whether or not the email has an account: the email as PostgreSQL folds it, which

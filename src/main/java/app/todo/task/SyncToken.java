@@ -1,12 +1,7 @@
 package app.todo.task;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Arrays;
-import java.util.Base64;
 
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +15,7 @@ import app.todo.web.InvalidParameterException;
  * above it (see {@link TaskChangeFeed}). {@code since} is when the token was made, for the
  * retention check. A token may also carry where the page it continues ended ({@link Page}).
  * <p>
- * Like the list's cursor, bound to the user by a digest without a secret: a forged token can
- * only ever select the caller's own rows, and the digest turns a damaged one into a 400.
+ * Like the list's cursor, bound to the user by the digest of {@link OpaqueTokens}.
  *
  * @param floor the oldest transaction whose changes are wanted; null for a timestamp or a full sync
  * @param since changes after this time (a timestamp), or when the token was made; null for a full sync
@@ -34,11 +28,8 @@ record SyncToken(@Nullable Long floor, @Nullable Instant since, @Nullable Page p
 
 	private static final int MAX_LENGTH = 512;
 
-	private static final int DIGEST_BYTES = 16;
-
-	private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-
-	private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+	/** Keeps a sync token from passing for a cursor, and the other way round. */
+	private static final String DOMAIN = "sync-token\0";
 
 	/**
 	 * A page's end, and the floor and time of the token that the last page will hand out: those
@@ -64,25 +55,12 @@ record SyncToken(@Nullable Long floor, @Nullable Instant since, @Nullable Page p
 		String payload = String.join("\n", "s1", text(this.floor), text(this.since),
 				(this.page != null) ? this.page.nextFloor() + "\n" + this.page.nextSince() + "\n" + this.page.afterXid()
 						+ "\n" + this.page.afterId() : "-");
-		return ENCODER.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
-				+ ENCODER.encodeToString(digest(callerId, payload));
+		return OpaqueTokens.encode(DOMAIN, callerId, payload);
 	}
 
 	static SyncToken decode(String token, String callerId) {
-		int dot = token.indexOf('.');
-		if (token.length() > MAX_LENGTH || dot < 0) {
-			throw invalid();
-		}
-		String payload;
-		byte[] digest;
-		try {
-			payload = new String(DECODER.decode(token.substring(0, dot)), StandardCharsets.UTF_8);
-			digest = DECODER.decode(token.substring(dot + 1));
-		}
-		catch (IllegalArgumentException ex) {
-			throw invalid();
-		}
-		if (!MessageDigest.isEqual(digest, digest(callerId, payload))) {
+		String payload = OpaqueTokens.decode(token, DOMAIN, callerId, MAX_LENGTH);
+		if (payload == null) {
 			throw invalid();
 		}
 		String[] parts = payload.split("\n", -1);
@@ -113,21 +91,8 @@ record SyncToken(@Nullable Long floor, @Nullable Instant since, @Nullable Page p
 		return text.equals("-") ? null : Instant.parse(text);
 	}
 
-	private static byte[] digest(String callerId, String payload) {
-		try {
-			MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-			sha256.update("sync-token\0".getBytes(StandardCharsets.UTF_8));
-			sha256.update(callerId.getBytes(StandardCharsets.UTF_8));
-			sha256.update((byte) 0);
-			return Arrays.copyOf(sha256.digest(payload.getBytes(StandardCharsets.UTF_8)), DIGEST_BYTES);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
 	private static InvalidParameterException invalid() {
-		return new InvalidParameterException("updated_since",
+		return new InvalidParameterException(TaskListParameters.UPDATED_SINCE,
 				"is not a Sync-Token this API made for you, nor an RFC 3339 timestamp, nor *.");
 	}
 

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.models.responses.ApiResponses;
 import org.springdoc.core.customizers.OpenApiCustomizer;
 
 import app.todo.openapi.ApiDocs;
+import app.todo.web.Paging;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -49,7 +50,7 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 	public void customise(OpenAPI openApi) {
 		ApiDocs docs = ApiDocs.of(openApi);
 		Schema<?> task = docs.schemaOf(Task.class);
-		Schema<?> tombstone = docs.schemaOf(TaskChangeFeed.Tombstone.class);
+		Schema<?> tombstone = docs.schemaOf(TaskRepository.Tombstone.class);
 		Schema<?> write = docs.define("TaskWrite", taskWrite(true));
 		Schema<?> patch = docs.define("TaskPatch", taskWrite(false)
 			.description("A JSON Merge Patch (RFC 7396): absent members stay, `null` resets a member to its default."));
@@ -75,12 +76,12 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 			.description("With an `Idempotency-Key`, a retry of the same body within 24 hours answers the first "
 					+ "answer and creates nothing; the same key with another body is a 422. A create past one of the "
 					+ "user's quotas (tasks, deleted tasks, keys in 24 hours) is a 409 naming `quota` and `limit`.")
-			.addParametersItem(requestHeader(IdempotentCreates.HEADER, "1 to 255 visible ASCII characters, per user.",
+			.addParametersItem(requestHeader(TaskHandler.IDEMPOTENCY_KEY, "1 to 255 visible ASCII characters, per user.",
 					string().minLength(1).maxLength(255).pattern("^[!-~]+$")))
 			.requestBody(jsonBody(write, true))
 			.responses(new ApiResponses().addApiResponse("201", withETag(json("The task, as stored.", task))
 				.addHeaderObject(HttpHeaders.LOCATION, header("The task's path.").required(true))
-				.addHeaderObject(IdempotentCreates.REPLAYED, header("`true` when this is the answer to an earlier "
+				.addHeaderObject(TaskHandler.IDEMPOTENT_REPLAYED, header("`true` when this is the answer to an earlier "
 						+ "request with the same `Idempotency-Key`."))))), 409));
 		docs.addForBothPathForms(HttpMethod.DELETE, "/tasks", addProblems(operation("deleteCompletedTasks",
 				"Delete the caller's completed tasks")
@@ -120,7 +121,7 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 			.responses(new ApiResponses().addApiResponse("204", new ApiResponse().description("Deleted."))), 400, 404)));
 	}
 
-	/** The query parameters of {@code GET /api/tasks}, as {@link TaskListQuery} and its helpers read them. */
+	/** The query parameters of {@code GET /api/tasks}, as {@link TaskListParameters} reads them. */
 	static List<Parameter> listParameters() {
 		List<String> sorts = new ArrayList<>();
 		for (TaskSort.Field field : TaskSort.Field.values()) {
@@ -129,24 +130,24 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 		}
 		Schema<?> timestamp = string().description(TIMESTAMP);
 		return new ArrayList<>(List.of(
-				query("status", "Which tasks.", enumOf(Arrays.stream(TaskListQuery.Status.values())
+				query(TaskListParameters.STATUS, "Which tasks.", enumOf(Arrays.stream(TaskListQuery.Status.values())
 					.map(TaskListQuery.Status::parameter).toList())._default("all")),
-				query("sort", "The order; `-` for descending. Ties go by id; tasks without a due date come last.",
+				query(TaskListParameters.SORT, "The order; `-` for descending. Ties go by id; tasks without a due date come last.",
 						enumOf(sorts)._default(TaskSort.DEFAULT.parameter())),
-				query("limit", "Tasks per page.",
-						integer(1, TaskListQuery.MAX_LIMIT)._default(TaskListQuery.DEFAULT_LIMIT)),
-				query("offset", "Tasks to skip, for old clients (the `Link` cursor is better); not with `cursor`.",
-						integer(0, TaskListQuery.MAX_OFFSET)._default(0)),
-				query("cursor", "Where the page starts: opaque, from the previous page's `Link: rel=\"next\"`.", string()),
-				query("priority", "Only these priorities (repeatable).",
+				query(Paging.LIMIT, "Tasks per page.",
+						integer(1, Paging.MAX_LIMIT)._default(Paging.DEFAULT_LIMIT)),
+				query(TaskListParameters.OFFSET, "Tasks to skip, for old clients (the `Link` cursor is better); not with `cursor`.",
+						integer(0, TaskListParameters.MAX_OFFSET)._default(0)),
+				query(TaskListParameters.CURSOR, "Where the page starts: opaque, from the previous page's `Link: rel=\"next\"`.", string()),
+				query(TaskListParameters.PRIORITY, "Only these priorities (repeatable).",
 						array(enumOf(Arrays.stream(Priority.values()).map(Priority::value).toList()))),
-				query("tag", "Only tasks with all these tags (repeatable).",
+				query(TaskListParameters.TAG, "Only tasks with all these tags (repeatable).",
 						array(string().minLength(1).maxLength(TaskChanges.MAX_TAG_LENGTH)).maxItems(TaskChanges.MAX_TAGS)),
-				query("due_before", "Only tasks due before this time.", timestamp),
-				query("due_after", "Only tasks due at or after this time.", timestamp),
-				query("overdue", "`true`: only pending tasks past their due date; `false`: none of those.", bool()),
-				query("q", "Text search over title and description.", string().maxLength(TaskFilters.MAX_TEXT_LENGTH)),
-				query(TaskChangeFeed.PARAMETER, "A delta sync from this point: an RFC 3339 timestamp, the `Sync-Token` "
+				query(TaskListParameters.DUE_BEFORE, "Only tasks due before this time.", timestamp),
+				query(TaskListParameters.DUE_AFTER, "Only tasks due at or after this time.", timestamp),
+				query(TaskListParameters.OVERDUE, "`true`: only pending tasks past their due date; `false`: none of those.", bool()),
+				query(TaskListParameters.TEXT, "Text search over title and description.", string().maxLength(TaskListParameters.MAX_TEXT_LENGTH)),
+				query(TaskListParameters.UPDATED_SINCE, "A delta sync from this point: an RFC 3339 timestamp, the `Sync-Token` "
 						+ "of the previous sync, or `*` for everything. Takes only `limit` besides.", string())));
 	}
 

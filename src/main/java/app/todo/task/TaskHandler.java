@@ -13,10 +13,11 @@ import tools.jackson.databind.JsonNode;
 
 import app.todo.database.Uncancellable;
 import app.todo.security.Caller;
-import app.todo.task.TaskListQuery.Position;
 import app.todo.task.TaskRepository.PageRow;
+import app.todo.web.InvalidHeaderException;
 import app.todo.web.InvalidParameterException;
 import app.todo.web.JsonBodyReader;
+import app.todo.web.Paging;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -25,13 +26,18 @@ import org.springframework.stereotype.Component;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * The task routes, for the caller's own tasks only.
  */
 @Component
 class TaskHandler {
+
+	static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+	static final String IDEMPOTENT_REPLAYED = "Idempotent-Replayed";
+
+	private static final Pattern KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
 
 	private static final List<MediaType> JSON = List.of(MediaType.APPLICATION_JSON);
 
@@ -56,11 +62,13 @@ class TaskHandler {
 	/** One page, read whole before it is written: at most 200 tasks. */
 	Mono<ServerResponse> list(ServerRequest request) {
 		return Caller.of(request).flatMap((caller) -> {
-			TaskListQuery query = TaskListQuery.from(request.queryParams(), caller.id());
+			TaskListQuery query = TaskListParameters.parse(request.queryParams(), caller.id());
 			return Uncancellable.of(this.repository.findPage(caller.id(), query).collectList()).flatMap((page) -> {
 				ServerResponse.BodyBuilder response = ServerResponse.ok().contentType(MediaType.APPLICATION_JSON);
 				if (!page.isEmpty() && page.get(0).next() != null) {
-					response.header(HttpHeaders.LINK, nextLink(request, caller, query, page.get(0).next()));
+					String cursor = Cursor.encode(caller.id(), query, page.get(0).next());
+					response.header(HttpHeaders.LINK,
+							Paging.nextLink(request, TaskListParameters.CURSOR, cursor, TaskListParameters.OFFSET));
 				}
 				return response.bodyValue(page.stream().map(PageRow::task).toList());
 			});
@@ -79,12 +87,21 @@ class TaskHandler {
 	}
 
 	Mono<ServerResponse> create(ServerRequest request) {
-		String idempotencyKey = IdempotentCreates.key(request);
+		String idempotencyKey = idempotencyKey(request);
 		if (idempotencyKey != null) {
 			return Caller.of(request)
 				.zipWith(this.bodies.readObject(request, JSON).map(TaskChanges::allMembers))
-				.flatMap((callerAndTask) -> this.idempotentCreates.create(request, callerAndTask.getT1(), idempotencyKey,
-						callerAndTask.getT2()));
+				.flatMap((callerAndTask) -> this.idempotentCreates.create(callerAndTask.getT1(), idempotencyKey,
+						callerAndTask.getT2(), request.path()))
+				.flatMap((answer) -> {
+					ServerResponse.BodyBuilder response = ServerResponse.created(URI.create(answer.location()))
+						.eTag(TaskETag.of(answer.version()))
+						.contentType(MediaType.APPLICATION_JSON);
+					if (answer.replayed()) {
+						response.header(IDEMPOTENT_REPLAYED, "true");
+					}
+					return response.bodyValue(answer.body());
+				});
 		}
 		return Caller.of(request)
 			.zipWith(this.bodies.readObject(request, JSON).map(TaskChanges::allMembers))
@@ -127,12 +144,13 @@ class TaskHandler {
 	Mono<ServerResponse> deleteCompleted(ServerRequest request) {
 		return Caller.of(request).flatMap((caller) -> {
 			MultiValueMap<String, String> parameters = request.queryParams();
-			String status = TaskListQuery.single(parameters, "status");
+			String status = Paging.single(parameters, TaskListParameters.STATUS);
 			if (!"completed".equals(status)) {
 				// Anything else would be a way to lose every task by accident
-				throw new InvalidParameterException("status", "must be completed: only completed tasks are deleted at once.");
+				throw new InvalidParameterException(TaskListParameters.STATUS,
+						"must be completed: only completed tasks are deleted at once.");
 			}
-			parameters.keySet().stream().filter((name) -> !name.equals("status")).findFirst().ifPresent((name) -> {
+			parameters.keySet().stream().filter((name) -> !name.equals(TaskListParameters.STATUS)).findFirst().ifPresent((name) -> {
 				throw new InvalidParameterException(name, "cannot narrow which completed tasks are deleted.");
 			});
 			return this.repository.deleteCompleted(caller.id());
@@ -228,16 +246,17 @@ class TaskHandler {
 		throw new TaskNotFoundException();
 	}
 
-	private static String nextLink(ServerRequest request, Caller caller, TaskListQuery query, Position next) {
-		String cursor = Cursor.encode(caller.id(), query.sort(), query.status(), query.filters(), next);
-		String uri = UriComponentsBuilder.fromPath(request.path())
-			.queryParams(request.queryParams())
-			.replaceQueryParam("offset")
-			.replaceQueryParam("cursor", cursor)
-			.encode()
-			.build()
-			.toUriString();
-		return "<" + uri + ">; rel=\"next\"";
+	/** The request's {@code Idempotency-Key}, checked; null when it has none. */
+	private static @Nullable String idempotencyKey(ServerRequest request) {
+		List<String> values = request.headers().header(IDEMPOTENCY_KEY);
+		if (values.isEmpty()) {
+			return null;
+		}
+		if (values.size() > 1 || !KEY.matcher(values.get(0)).matches()) {
+			throw new InvalidHeaderException(IDEMPOTENCY_KEY, "must be given once, as 1 to 255 visible ASCII characters "
+					+ "(a UUID is a good choice).");
+		}
+		return values.get(0);
 	}
 
 }

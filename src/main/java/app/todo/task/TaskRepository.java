@@ -14,7 +14,9 @@ import reactor.core.publisher.Mono;
 
 import app.todo.security.Caller;
 import app.todo.task.TaskChanges.Member;
+import app.todo.task.SyncToken.Page;
 import app.todo.task.TaskListQuery.Position;
+import app.todo.user.UserRepository;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
@@ -22,9 +24,9 @@ import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 
 /**
- * Every statement on tasks names the owner in its WHERE clause or VALUES: there is no way to
- * read, change or delete a task by id alone, so one user's task is, to everyone else, a task
- * that does not exist.
+ * Every statement on tasks, their tombstones and idempotency keys, and all of the list's SQL.
+ * Each names the owner in its WHERE clause or VALUES: there is no way to read, change or delete
+ * a task by id alone, so one user's task is, to everyone else, a task that does not exist.
  */
 @Repository
 class TaskRepository {
@@ -33,25 +35,15 @@ class TaskRepository {
 			+ "created_at, updated_at, completed_at, version";
 
 	/*
-	 * The caller's users row is written in the same statement as their first task: reads need
-	 * no row (no task can exist without one), so provisioning costs reads nothing. The same
-	 * statement counts the task on that row, only below the quotas: the row is locked and the
-	 * condition read from its latest version, so two creates at once cannot both take the last
-	 * place. No row from owner, no task.
+	 * The caller's users row is written in the same statement as their first task, which also
+	 * counts the task on it below the quotas: no row from owner, no task.
 	 */
 	private static final String INSERT = """
-			WITH owner AS (
-			  INSERT INTO users (id, email, name, task_count) VALUES (:userId, :email, :name, 1)
-			  ON CONFLICT (id) DO UPDATE SET task_count = users.task_count + 1
-			  WHERE users.task_count < :maxTasks AND users.tombstone_count < :maxDeletedTasks
-			  RETURNING id
-			)
+			WITH owner AS (%s)
 			INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_date, tags)
 			SELECT id, :title, :description, :completed, CASE WHEN :completed THEN now() END, :priority,
 			  :due_date, :tags FROM owner
-			RETURNING %s""".formatted(COLUMNS);
-
-	private static final String COUNTS = "SELECT task_count, tombstone_count FROM users WHERE id = :userId";
+			RETURNING %s""".formatted(UserRepository.CREATE_OWNER_COUNTING_TASK, COLUMNS);
 
 	private static final String FIND = "SELECT " + COLUMNS + " FROM tasks WHERE user_id = :userId AND id = :id";
 
@@ -81,21 +73,48 @@ class TaskRepository {
 			WHERE user_id = :userId AND id IN (SELECT id FROM found) AND (SELECT count(*) FROM found) = :count
 			RETURNING %s""".formatted(COLUMNS);
 
+	private static final String SNAPSHOT_FLOOR = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS floor";
+
+	/*
+	 * Also takes over a key older than 24 hours that the purge has not reached yet. A user with
+	 * their quota of keys in the last 24 hours claims none: the statement returns no row, as for
+	 * a key that is taken, and the lookup that follows tells the two apart. The count stops at
+	 * the quota, so it costs at most that many index entries.
+	 */
+	private static final String CLAIM_KEY = """
+			WITH owner AS (%s)
+			INSERT INTO idempotency_keys (user_id, idempotency_key, request_hash)
+			SELECT :userId, :key, :hash
+			WHERE (SELECT count(*) FROM (SELECT 1 FROM idempotency_keys WHERE user_id = :userId
+			  AND created_at > now() - interval '24 hours' LIMIT :maxKeys) AS recent) < :maxKeys
+			ON CONFLICT (user_id, idempotency_key) DO UPDATE
+			  SET request_hash = EXCLUDED.request_hash, location = NULL, response = NULL, created_at = now()
+			  WHERE idempotency_keys.created_at < now() - interval '24 hours'
+			RETURNING true AS claimed""".formatted(UserRepository.CREATE_OWNER);
+
+	private static final String RECORD_ANSWER = """
+			UPDATE idempotency_keys SET location = :location, response = :response
+			WHERE user_id = :userId AND idempotency_key = :key""";
+
+	private static final String FIND_KEY = """
+			SELECT request_hash, location, response FROM idempotency_keys
+			WHERE user_id = :userId AND idempotency_key = :key""";
+
 	private final DatabaseClient db;
+
+	private final UserRepository users;
 
 	private final QuotaProperties quotas;
 
-	TaskRepository(DatabaseClient db, QuotaProperties quotas) {
+	TaskRepository(DatabaseClient db, UserRepository users, QuotaProperties quotas) {
 		this.db = db;
+		this.users = users;
 		this.quotas = quotas;
 	}
 
 	/** The new task; a {@link QuotaExceededException} when the owner has no room for it. */
 	Mono<Task> insert(Caller owner, TaskChanges task) {
-		GenericExecuteSpec spec = this.db.sql(INSERT)
-			.bind("userId", owner.id())
-			.bind("email", Parameter.fromOrEmpty(owner.email(), String.class))
-			.bind("name", Parameter.fromOrEmpty(owner.name(), String.class))
+		GenericExecuteSpec spec = UserRepository.bindOwner(this.db.sql(INSERT), owner)
 			.bind("maxTasks", this.quotas.tasks())
 			.bind("maxDeletedTasks", this.quotas.deletedTasks());
 		return bindAll(spec, task.values()).map(TaskRepository::task)
@@ -105,12 +124,9 @@ class TaskRepository {
 
 	/** Which quota a create met: asked only after the create, which alone decided. */
 	private Mono<Task> quotaExceeded(String userId) {
-		return this.db.sql(COUNTS)
-			.bind("userId", userId)
-			.map((row) -> row.get("task_count", Integer.class) >= this.quotas.tasks()
-					? QuotaExceededException.tasks(this.quotas.tasks())
+		return this.users.taskCounts(userId)
+			.map((counts) -> (counts.tasks() >= this.quotas.tasks()) ? QuotaExceededException.tasks(this.quotas.tasks())
 					: QuotaExceededException.deletedTasks(this.quotas.deletedTasks()))
-			.one()
 			.flatMap(Mono::error);
 	}
 
@@ -192,9 +208,9 @@ class TaskRepository {
 	}
 
 	/**
-	 * One page of the caller's tasks, streamed. Each row also carries whether another page
-	 * follows and where this one ends, so that the {@code Link} header can be written before
-	 * the first task, from a single statement and a single snapshot.
+	 * One page of the caller's tasks. Each row also carries whether another page follows and
+	 * where this one ends, so that the {@code Link} header comes from a single statement and a
+	 * single snapshot.
 	 */
 	Flux<PageRow> findPage(String userId, TaskListQuery query) {
 		TaskSort sort = query.sort();
@@ -212,11 +228,34 @@ class TaskRepository {
 		}).all();
 	}
 
-	/** The statement of {@link #findPage}, apart, so that tests can look at its plans. */
+	/**
+	 * The statement of {@link #findPage}: every condition is one that every list index can
+	 * apply within the owner's range, so that no combination leaves it ({@code TaskListPlanTests}).
+	 */
 	static PageStatement pageStatement(String userId, TaskListQuery query) {
 		TaskSort sort = query.sort();
-		String where = "user_id = :userId" + query.status().condition + query.filters().condition()
-				+ ((query.after() != null) ? " AND " + sort.after(":afterValue", ":afterId") : "");
+		Map<String, Parameter> parameters = new LinkedHashMap<>();
+		parameters.put("userId", Parameter.from(userId));
+		parameters.put("limit", Parameter.from(query.limit()));
+		parameters.put("fetch", Parameter.from(query.limit() + 1));
+		parameters.put("offset", Parameter.from(query.offset()));
+		StringBuilder where = new StringBuilder("user_id = :userId");
+		where.append(switch (query.status()) {
+			case ALL -> "";
+			case PENDING -> " AND NOT completed";
+			case COMPLETED -> " AND completed";
+		});
+		appendFilters(where, parameters, query.filters());
+		Position after = query.after();
+		if (after != null) {
+			where.append(" AND (").append(sortKey(sort, sort.field().name)).append(", id) ")
+				.append(sort.descending() ? "<" : ">")
+				.append(" (").append(sortKey(sort, (sort.field() == TaskSort.Field.DUE_DATE)
+						? "CAST(:afterValue AS timestamptz)" : ":afterValue"))
+				.append(", :afterId)");
+			parameters.put("afterValue", Parameter.fromOrEmpty(after.value(), sort.field().type));
+			parameters.put("afterId", Parameter.from(after.id()));
+		}
 		// The window sees the one row past the page (the inner LIMIT) before the outer LIMIT drops it
 		String sql = """
 				SELECT t.*, count(*) OVER () AS page_rows,
@@ -224,19 +263,54 @@ class TaskRepository {
 				FROM (SELECT %2$s FROM tasks WHERE %3$s ORDER BY %4$s LIMIT :fetch OFFSET :offset) t
 				WINDOW page AS (ORDER BY %5$s ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 				ORDER BY %5$s
-				LIMIT :limit""".formatted(sort.field().name, COLUMNS, where, sort.orderBy(""), sort.orderBy("t."));
-		Map<String, Parameter> parameters = new LinkedHashMap<>();
-		parameters.put("userId", Parameter.from(userId));
-		parameters.put("limit", Parameter.from(query.limit()));
-		parameters.put("fetch", Parameter.from(query.limit() + 1));
-		parameters.put("offset", Parameter.from(query.offset()));
-		query.filters().parameters().forEach((name, value) -> parameters.put(name, Parameter.from(value)));
-		Position after = query.after();
-		if (after != null) {
-			parameters.put("afterValue", Parameter.fromOrEmpty(after.value(), sort.field().type));
-			parameters.put("afterId", Parameter.from(after.id()));
-		}
+				LIMIT :limit""".formatted(sort.field().name, COLUMNS, where, orderBy(sort, ""), orderBy(sort, "t."));
 		return new PageStatement(sql, parameters);
+	}
+
+	/** The filters, each a condition added to the owner's with {@code AND}, and their values. */
+	private static void appendFilters(StringBuilder where, Map<String, Parameter> parameters, TaskFilters filters) {
+		if (!filters.priorities().isEmpty()) {
+			where.append(" AND priority = ANY(:priorities)");
+			parameters.put("priorities", Parameter.from(filters.priorities().stream().map(Priority::code).toArray(Short[]::new)));
+		}
+		if (!filters.tags().isEmpty()) {
+			where.append(" AND tags @> CAST(:tags AS text[])");
+			parameters.put("tags", Parameter.from(filters.tags().toArray(String[]::new)));
+		}
+		if (filters.dueBefore() != null) {
+			where.append(" AND due_date < :dueBefore");
+			parameters.put("dueBefore", Parameter.from(filters.dueBefore()));
+		}
+		if (filters.dueAfter() != null) {
+			where.append(" AND due_date >= :dueAfter");
+			parameters.put("dueAfter", Parameter.from(filters.dueAfter()));
+		}
+		if (filters.overdue() != null) {
+			where.append(filters.overdue() ? " AND NOT completed AND due_date < now()"
+					: " AND (completed OR due_date IS NULL OR due_date >= now())");
+		}
+		if (filters.text() != null) {
+			// The expression of tasks_user_search_idx, so that the search can use it (002-task-search.sql)
+			where.append(" AND todo_search_vector(title, description) @@ todo_search_query(:text)");
+			parameters.put("text", Parameter.from(filters.text()));
+		}
+	}
+
+	/**
+	 * The sort key of a column or parameter: each has an index of its own (see the changelog),
+	 * and tasks with no due date sort last in both directions by standing in for +/- infinity.
+	 */
+	static String sortKey(TaskSort sort, String column) {
+		return switch (sort.field()) {
+			case DUE_DATE -> "coalesce(" + column + ", '" + (sort.descending() ? "-" : "") + "infinity'::timestamptz)";
+			case TITLE -> "lower(" + column + ")";
+			default -> column;
+		};
+	}
+
+	static String orderBy(TaskSort sort, String qualifier) {
+		String direction = sort.descending() ? " DESC" : " ASC";
+		return sortKey(sort, qualifier + sort.field().name) + direction + ", " + qualifier + "id" + direction;
 	}
 
 	record PageStatement(String sql, Map<String, Parameter> parameters) {
@@ -244,6 +318,109 @@ class TaskRepository {
 
 	/** A task of a page, with the position of the page's end when another page follows. */
 	record PageRow(Task task, @Nullable Position next) {
+	}
+
+	/** The oldest transaction still running now: a sync token's floor (see {@link TaskChangeFeed}). */
+	Mono<Long> snapshotFloor() {
+		return this.db.sql(SNAPSHOT_FLOOR).map((row) -> Long.parseLong(row.get("floor", String.class))).one();
+	}
+
+	/**
+	 * The caller's changes since a sync token, tasks and tombstones, in {@code change_xid, id}
+	 * order after the page the token continues; at most {@code fetch}.
+	 */
+	Flux<Change> changes(String userId, SyncToken token, int fetch) {
+		Page page = token.page();
+		String taskSince;
+		String tombstoneSince;
+		if (token.floor() != null) {
+			taskSince = tombstoneSince = " AND change_xid >= CAST(:floor AS xid8)";
+		}
+		else if (token.since() != null) {
+			taskSince = " AND updated_at > :since";
+			tombstoneSince = " AND deleted_at > :since";
+		}
+		else {
+			taskSince = "";
+			tombstoneSince = null;
+		}
+		String after = (page != null) ? " AND (change_xid, %s) > (CAST(:afterXid AS xid8), :afterId)" : "";
+		String sql = """
+				(SELECT change_xid, change_xid::text AS xid, false AS deleted, %s FROM tasks
+				 WHERE user_id = :userId%s%s ORDER BY change_xid, id LIMIT :fetch)""".formatted(COLUMNS, taskSince,
+				after.formatted("id"));
+		if (tombstoneSince != null) {
+			sql = """
+					SELECT * FROM (%s
+					UNION ALL
+					(SELECT change_xid, change_xid::text AS xid, true, task_id, user_id, NULL, NULL, NULL, NULL, NULL, NULL,
+					   NULL, deleted_at, NULL, NULL FROM task_tombstones
+					 WHERE user_id = :userId%s%s ORDER BY change_xid, task_id LIMIT :fetch)) AS changes
+					ORDER BY change_xid, id LIMIT :fetch""".formatted(sql, tombstoneSince, after.formatted("task_id"));
+		}
+		GenericExecuteSpec spec = this.db.sql(sql).bind("userId", userId).bind("fetch", fetch);
+		if (token.floor() != null) {
+			spec = spec.bind("floor", token.floor().toString());
+		}
+		else if (token.since() != null) {
+			spec = spec.bind("since", token.since());
+		}
+		if (page != null) {
+			spec = spec.bind("afterXid", Long.toString(page.afterXid())).bind("afterId", page.afterId());
+		}
+		return spec.map((row) -> {
+			long xid = Long.parseLong(row.get("xid", String.class));
+			Object body = Boolean.TRUE.equals(row.get("deleted", Boolean.class))
+					? new Tombstone(row.get("id", Long.class), true, row.get("updated_at", Instant.class))
+					: taskAt(row, 3);
+			return new Change(xid, row.get("id", Long.class), body);
+		}).all();
+	}
+
+	/** A deleted task, as a sync reports it. */
+	record Tombstone(long id, boolean deleted, Instant updatedAt) {
+	}
+
+	/** A change of a sync: a {@link Task} or a {@link Tombstone}, with the transaction that made it. */
+	record Change(long xid, long id, Object body) {
+	}
+
+	/**
+	 * Claims an idempotency key for the caller, creating their users row if needed; false when
+	 * the key is taken or the caller has used their quota of keys (see {@link IdempotentCreates}).
+	 */
+	Mono<Boolean> claimKey(Caller owner, String key, byte[] requestHash) {
+		return UserRepository.bindOwner(this.db.sql(CLAIM_KEY), owner)
+			.bind("key", key)
+			.bind("hash", requestHash)
+			.bind("maxKeys", this.quotas.idempotencyKeys())
+			.map((row) -> true)
+			.one()
+			.defaultIfEmpty(false);
+	}
+
+	/** Keeps the answer to the request that claimed the key. */
+	Mono<Long> recordAnswer(String userId, String key, String location, String response) {
+		return this.db.sql(RECORD_ANSWER)
+			.bind("location", location)
+			.bind("response", response)
+			.bind("userId", userId)
+			.bind("key", key)
+			.fetch()
+			.rowsUpdated();
+	}
+
+	Mono<KeyRow> findKey(String userId, String key) {
+		return this.db.sql(FIND_KEY)
+			.bind("userId", userId)
+			.bind("key", key)
+			.map((row) -> new KeyRow(row.get("request_hash", byte[].class), row.get("location", String.class),
+					row.get("response", String.class)))
+			.one();
+	}
+
+	/** A claimed key: the hash of its request and, once recorded, its answer. */
+	record KeyRow(byte[] requestHash, @Nullable String location, @Nullable String response) {
 	}
 
 	private static GenericExecuteSpec bindAll(GenericExecuteSpec spec, Map<Member, @Nullable Object> values) {

@@ -6,14 +6,11 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import app.todo.security.Caller;
 
 import org.springframework.core.Ordered;
-import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -21,10 +18,9 @@ import org.springframework.web.server.WebFilterChain;
 
 /**
  * Keeps each signed-in user's row, with the email and name their token carries, current. One
- * upsert when this instance has not seen the same (user, email, name) in the last
- * {@link #REMEMBER_FOR}, not a write per request; the rows a user's tokens would not change
- * are not rewritten either, and a token without an email or name (a backend's HS256
- * token, say) keeps the ones an earlier token gave. A failed write never fails the request: the row catches up later.
+ * upsert ({@link UserRepository#saveProfile}) when this instance has not seen the same (user,
+ * email, name) in the last {@link #REMEMBER_FOR}, not a write per request. A failed write never
+ * fails the request: the row catches up later.
  */
 @Component
 class UserProfileFilter implements WebFilter, Ordered {
@@ -33,23 +29,15 @@ class UserProfileFilter implements WebFilter, Ordered {
 
 	static final Duration REMEMBER_FOR = Duration.ofMinutes(10);
 
-	private static final String UPSERT = """
-			INSERT INTO users (id, email, name) VALUES (:id, :email, :name)
-			ON CONFLICT (id) DO UPDATE
-			SET email = coalesce(excluded.email, users.email), name = coalesce(excluded.name, users.name)
-			WHERE (users.email, users.name)
-			  IS DISTINCT FROM (coalesce(excluded.email, users.email), coalesce(excluded.name, users.name))
-			""";
-
-	private final DatabaseClient database;
+	private final UserRepository users;
 
 	private final Cache<Caller, Boolean> seen = Caffeine.newBuilder()
 		.maximumSize(50_000)
 		.expireAfterWrite(REMEMBER_FOR)
 		.build();
 
-	UserProfileFilter(DatabaseClient database) {
-		this.database = database;
+	UserProfileFilter(UserRepository users) {
+		this.users = users;
 	}
 
 	@Override
@@ -61,12 +49,7 @@ class UserProfileFilter implements WebFilter, Ordered {
 	}
 
 	private Mono<Void> save(Caller caller) {
-		return this.database.sql(UPSERT)
-			.bind("id", caller.id())
-			.bind("email", parameter(caller.email()))
-			.bind("name", parameter(caller.name()))
-			.fetch()
-			.rowsUpdated()
+		return this.users.saveProfile(caller)
 			.doOnSuccess((rows) -> this.seen.put(caller, Boolean.TRUE))
 			.then()
 			// handle(), as Reactor restores the request's MDC for it alone
@@ -74,10 +57,6 @@ class UserProfileFilter implements WebFilter, Ordered {
 				logger.warn("Could not save a user's profile: " + failure.getMessage());
 				sink.complete();
 			}));
-	}
-
-	private static Parameter parameter(@Nullable String value) {
-		return Parameter.fromOrEmpty(value, String.class);
 	}
 
 	/** After the security chain, which puts the principal on the exchange. */

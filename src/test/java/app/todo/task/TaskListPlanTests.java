@@ -27,6 +27,7 @@ import app.todo.ApiTestSupport;
 import app.todo.task.TaskListQuery.Position;
 import app.todo.task.TaskListQuery.Status;
 import app.todo.task.TaskRepository.PageStatement;
+import app.todo.web.Paging;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
@@ -178,7 +179,7 @@ class TaskListPlanTests extends ApiTestSupport {
 			MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
 			parameters.add("q", text);
 			TaskListQuery query = new TaskListQuery(Status.ALL, new TaskSort(TaskSort.Field.CREATED_AT, true),
-					TaskListQuery.DEFAULT_LIMIT, 0, TaskFilters.from(parameters), null);
+					Paging.DEFAULT_LIMIT, 0, TaskListParameters.filters(parameters), null);
 			PageStatement statement = TaskRepository.pageStatement(USER, query);
 			GenericExecuteSpec spec = this.plans.sql("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement.sql());
 			for (Map.Entry<String, Parameter> parameter : statement.parameters().entrySet()) {
@@ -228,11 +229,11 @@ class TaskListPlanTests extends ApiTestSupport {
 				TaskSort sort = new TaskSort(field, descending);
 				for (Status status : Status.values()) {
 					for (String filterSet : filterSets) {
-						TaskFilters filters = TaskFilters.from(parameters(filterSet));
+						TaskFilters filters = TaskListParameters.filters(parameters(filterSet));
 						for (Position after : positions(field)) {
-							queries.add(new TaskListQuery(status, sort, TaskListQuery.DEFAULT_LIMIT, 0, filters, after));
+							queries.add(new TaskListQuery(status, sort, Paging.DEFAULT_LIMIT, 0, filters, after));
 						}
-						queries.add(new TaskListQuery(status, sort, TaskListQuery.MAX_LIMIT, 500, filters, null));
+						queries.add(new TaskListQuery(status, sort, Paging.MAX_LIMIT, 500, filters, null));
 					}
 				}
 			}

@@ -324,7 +324,7 @@ class TaskRepositoryTests extends ApiTestSupport {
 	void findPageWhenExactlyLimitRowsThenNoPosition() {
 		String user = newUser();
 		insertAll(user, "t0", "t1", "t2");
-		List<PageRow> rows = page(user, query(Status.ALL, TaskSort.parse("created_at").orElseThrow(), 3, null));
+		List<PageRow> rows = page(user, query(Status.ALL, TaskListParameters.sort("created_at").orElseThrow(), 3, null));
 		assertThat(titles(rows)).containsExactly("t0", "t1", "t2");
 		assertThat(rows).extracting(PageRow::next).containsOnlyNulls();
 		StepVerifier.create(this.repository.findPage(newUser(), query(Status.ALL, TaskSort.DEFAULT, 3, null)))
@@ -336,7 +336,7 @@ class TaskRepositoryTests extends ApiTestSupport {
 	void findPageWhenMoreTasksFollowThenReturnsLimitTasksAndCompletes() {
 		String user = newUser();
 		insertAll(user, "t0", "t1", "t2", "t3");
-		TaskListQuery query = query(Status.ALL, TaskSort.parse("created_at").orElseThrow(), 3, null);
+		TaskListQuery query = query(Status.ALL, TaskListParameters.sort("created_at").orElseThrow(), 3, null);
 		StepVerifier.create(this.repository.findPage(user, query).map((row) -> row.task().title()))
 			.expectNext("t0", "t1", "t2")
 			.expectComplete()
@@ -365,15 +365,15 @@ class TaskRepositoryTests extends ApiTestSupport {
 	void findPageSortsTitlesIgnoringCaseWithTiesBrokenById() {
 		String user = newUser();
 		insertAll(user, "b", "B", "a", "c");
-		assertThat(titles(page(user, query(Status.ALL, TaskSort.parse("title").orElseThrow(), 10, null))))
+		assertThat(titles(page(user, query(Status.ALL, TaskListParameters.sort("title").orElseThrow(), 10, null))))
 			.containsExactly("a", "b", "B", "c");
-		assertThat(titles(page(user, query(Status.ALL, TaskSort.parse("-title").orElseThrow(), 10, null))))
+		assertThat(titles(page(user, query(Status.ALL, TaskListParameters.sort("-title").orElseThrow(), 10, null))))
 			.containsExactly("c", "B", "b", "a");
 		// A position between the two equal keys continues with the other one
-		List<PageRow> first = page(user, query(Status.ALL, TaskSort.parse("title").orElseThrow(), 2, null));
+		List<PageRow> first = page(user, query(Status.ALL, TaskListParameters.sort("title").orElseThrow(), 2, null));
 		assertThat(first.get(0).next()).isNotNull();
 		assertThat(first.get(0).next().value()).isEqualTo("b");
-		assertThat(titles(page(user, query(Status.ALL, TaskSort.parse("title").orElseThrow(), 2, first.get(0).next()))))
+		assertThat(titles(page(user, query(Status.ALL, TaskListParameters.sort("title").orElseThrow(), 2, first.get(0).next()))))
 			.containsExactly("B", "c");
 	}
 
@@ -384,8 +384,8 @@ class TaskRepositoryTests extends ApiTestSupport {
 		insert(user, "{\"title\": \"dec 2\", \"due_date\": \"2026-12-02\"}");
 		insert(user, "{\"title\": \"none 2\"}");
 		insert(user, "{\"title\": \"dec 1\", \"due_date\": \"2026-12-01\"}");
-		TaskSort ascending = TaskSort.parse("due_date").orElseThrow();
-		TaskSort descending = TaskSort.parse("-due_date").orElseThrow();
+		TaskSort ascending = TaskListParameters.sort("due_date").orElseThrow();
+		TaskSort descending = TaskListParameters.sort("-due_date").orElseThrow();
 		assertThat(walk(user, Status.ALL, ascending, 3)).containsExactly("dec 1", "dec 2", "none 1", "none 2");
 		assertThat(walk(user, Status.ALL, descending, 3)).containsExactly("dec 2", "dec 1", "none 2", "none 1");
 		assertThat(walk(user, Status.ALL, ascending, 1)).containsExactly("dec 1", "dec 2", "none 1", "none 2");
@@ -402,14 +402,14 @@ class TaskRepositoryTests extends ApiTestSupport {
 		insert(user, "{\"title\": \"a\", \"priority\": \"high\", \"due_date\": \"2026-12-02\"}");
 		for (String sort : List.of("created_at", "-created_at", "updated_at", "-updated_at", "due_date", "-due_date",
 				"priority", "-priority", "title", "-title")) {
-			TaskSort taskSort = TaskSort.parse(sort).orElseThrow();
+			TaskSort taskSort = TaskListParameters.sort(sort).orElseThrow();
 			List<String> whole = titles(page(user, query(Status.ALL, taskSort, 200, null)));
 			assertThat(whole).as(sort).hasSize(5);
 			for (int limit = 1; limit <= 5; limit++) {
 				assertThat(walk(user, Status.ALL, taskSort, limit)).as(sort + " by " + limit).isEqualTo(whole);
 			}
 		}
-		assertThat(titles(page(user, query(Status.ALL, TaskSort.parse("priority").orElseThrow(), 200, null))))
+		assertThat(titles(page(user, query(Status.ALL, TaskListParameters.sort("priority").orElseThrow(), 200, null))))
 			.containsExactly("e", "c", "b", "D", "a");
 	}
 

@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * afterwards another user's tasks are exactly as they were, and no pooled connection is held.
  * <p>
  * 2,000 requests in the normal test run; {@code -Dhostile.requests=10000} (and
- * {@code -Dhostile.seed=...}) for a longer run, as the README shows.
+ * {@code -Dhostile.seed=...}) for a longer run, as docs/operators.md shows.
  */
 class HostileRequestsTests extends ApiTestSupport {
 

@@ -1,0 +1,115 @@
+package app.todo.user;
+
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import app.todo.security.Caller;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.r2dbc.core.Parameter;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Every statement on the users table. A user's row is written by whichever comes first: their
+ * first task or idempotency key (inside that statement, see {@link #CREATE_OWNER}), their
+ * sign-up ({@link #CREATE_FROM_ACCOUNT}), or the profile a token carries
+ * ({@link #saveProfile}); reads need no row, so provisioning costs them nothing. The counts
+ * of tasks and tombstones on the row are kept by the statements that create tasks and by the
+ * tasks table's triggers (changelog 006).
+ */
+@Repository
+public class UserRepository {
+
+	/**
+	 * The owner's row, created with the token's {@code :userId}, {@code :email} and
+	 * {@code :name} (see {@link #bindOwner}) unless it exists, and counting the tasks the
+	 * enclosing statement adds: the one fragment every "create the owner's row" shares.
+	 */
+	private static final String OWNER = """
+			INSERT INTO users (id, email, name, task_count) VALUES (:userId, :email, :name, %d)
+			ON CONFLICT (id) %s""";
+
+	/** A data-modifying CTE that makes sure the owner's row exists, for another table's insert. */
+	public static final String CREATE_OWNER = OWNER.formatted(0, "DO NOTHING");
+
+	/**
+	 * Like {@link #CREATE_OWNER}, and counts one task on the row, only below the quotas
+	 * ({@code :maxTasks}, {@code :maxDeletedTasks}): the row is locked and the condition read
+	 * from its latest version, so two creates at once cannot both take the last place. Returns
+	 * the owner's id, or no row when a quota is met.
+	 */
+	public static final String CREATE_OWNER_COUNTING_TASK = OWNER.formatted(1, """
+			DO UPDATE SET task_count = users.task_count + 1
+			  WHERE users.task_count < :maxTasks AND users.tombstone_count < :maxDeletedTasks
+			RETURNING id""");
+
+	/**
+	 * The row of a new account, from a CTE named {@code account} that returns the new
+	 * credentials' {@code user_id} (none when the email is taken); binds {@code :email} and
+	 * {@code :name}.
+	 */
+	public static final String CREATE_FROM_ACCOUNT = """
+			INSERT INTO users (id, email, name) SELECT user_id, :email, :name FROM account
+			RETURNING id""";
+
+	/*
+	 * A token without an email or name (a backend's HS256 token, say) keeps the ones an earlier
+	 * token gave, and a row the token would not change is not rewritten.
+	 */
+	private static final String SAVE_PROFILE = """
+			INSERT INTO users (id, email, name) VALUES (:userId, :email, :name)
+			ON CONFLICT (id) DO UPDATE
+			SET email = coalesce(excluded.email, users.email), name = coalesce(excluded.name, users.name)
+			WHERE (users.email, users.name)
+			  IS DISTINCT FROM (coalesce(excluded.email, users.email), coalesce(excluded.name, users.name))
+			""";
+
+	private static final String FIND = "SELECT email, name FROM users WHERE id = :userId";
+
+	private static final String TASK_COUNTS = "SELECT task_count, tombstone_count FROM users WHERE id = :userId";
+
+	private final DatabaseClient db;
+
+	UserRepository(DatabaseClient db) {
+		this.db = db;
+	}
+
+	/** Binds the owner's {@code :userId}, {@code :email} and {@code :name} of {@link #CREATE_OWNER}. */
+	public static GenericExecuteSpec bindOwner(GenericExecuteSpec spec, Caller owner) {
+		return spec.bind("userId", owner.id())
+			.bind("email", Parameter.fromOrEmpty(owner.email(), String.class))
+			.bind("name", Parameter.fromOrEmpty(owner.name(), String.class));
+	}
+
+	/** How many tasks and tombstones the user's row counts; empty when there is no row. */
+	public Mono<TaskCounts> taskCounts(String userId) {
+		return this.db.sql(TASK_COUNTS)
+			.bind("userId", userId)
+			.map((row) -> new TaskCounts(row.get("task_count", Integer.class), row.get("tombstone_count", Integer.class)))
+			.one();
+	}
+
+	/** The email and name of the caller's row, where the caller's token has none. */
+	Mono<User> find(Caller caller) {
+		return this.db.sql(FIND)
+			.bind("userId", caller.id())
+			.map((row) -> new User(caller.id(), first(caller.email(), row.get("email", String.class)),
+					first(caller.name(), row.get("name", String.class))))
+			.one();
+	}
+
+	/** Writes the token's email and name on the caller's row, creating it if needed. */
+	Mono<Long> saveProfile(Caller caller) {
+		return bindOwner(this.db.sql(SAVE_PROFILE), caller).fetch().rowsUpdated();
+	}
+
+	private static @Nullable String first(@Nullable String preferred, @Nullable String fallback) {
+		return (preferred != null) ? preferred : fallback;
+	}
+
+	/** The counts of a user's row that the quotas read. */
+	public record TaskCounts(int tasks, int tombstones) {
+	}
+
+}
