@@ -2,10 +2,12 @@ package app.todo.event;
 
 import java.time.Duration;
 
+import io.r2dbc.postgresql.PostgresqlConnectionFactoryProvider;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.api.PostgresqlResult;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +34,8 @@ class ChangeListener implements SmartLifecycle {
 
 	static final String CHANNEL = "task_changes";
 
+	static final String APPLICATION_NAME = "todo-api-listener";
+
 	private static final Log logger = LogFactory.getLog(ChangeListener.class);
 
 	/** How often the connection is checked: a connection dropped without a word is found this soon. */
@@ -46,9 +50,14 @@ class ChangeListener implements SmartLifecycle {
 	private volatile boolean listens;
 
 	ChangeListener(EventProperties properties, R2dbcConnectionDetails database, EventStreams streams) {
-		this.connections = ConnectionFactories.get(properties.hasListenUrl()
+		ConnectionFactoryOptions options = properties.hasListenUrl()
 				? ListenConnections.options("DATABASE_LISTEN_URL", properties.listenUrl())
-				: database.getConnectionFactoryOptions());
+				: database.getConnectionFactoryOptions();
+		// Named, so that operators tell it from the pool's connections in pg_stat_activity
+		this.connections = ConnectionFactories.get(ConnectionFactoryOptions.builder()
+			.from(options)
+			.option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, APPLICATION_NAME)
+			.build());
 		this.streams = streams;
 	}
 
