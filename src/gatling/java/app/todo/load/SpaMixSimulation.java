@@ -6,6 +6,7 @@ import java.util.Date;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 import com.nimbusds.jose.JOSEException;
@@ -33,6 +34,7 @@ import static io.gatling.javaapi.core.CoreDsl.repeat;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.header;
 import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.sse;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 /**
@@ -43,7 +45,8 @@ import static io.gatling.javaapi.http.HttpDsl.status;
  * System properties: {@code baseUrl} (default {@code http://127.0.0.1:8080}), {@code secret} (the
  * API's {@code BETTER_AUTH_SECRET}, required), {@code model}, {@code users} (concurrent users,
  * default 1000), {@code rate} (arrivals per second at the end of the open ramp, default 200),
- * {@code think} (seconds a person pauses between two requests, default 2), {@code duration}
+ * {@code think} (seconds a person pauses between two requests, default 2), {@code streamShare} (the
+ * share of people holding a live-updates stream while they work, default 0.3), {@code duration}
  * (seconds, default 60), and the targets {@code p95}, {@code p99} (milliseconds) and
  * {@code maxErrorPercent} that fail the run when missed. The models:
  * <ul>
@@ -80,8 +83,12 @@ public class SpaMixSimulation extends Simulation {
 
 	private final MACSigner signer = signer(System.getProperty("secret", System.getenv("BETTER_AUTH_SECRET")));
 
+	/** The share of people who hold a live-updates stream ({@code GET /api/events}) while they work. */
+	private static final double STREAM_SHARE = Double.parseDouble(System.getProperty("streamShare", "0.3"));
+
 	private final Iterator<Map<String, Object>> people = Stream
-		.generate(() -> Map.<String, Object>of("token", token("load-" + UUID.randomUUID())))
+		.generate(() -> Map.<String, Object>of("token", token("load-" + UUID.randomUUID()), "streams",
+				ThreadLocalRandom.current().nextDouble() < STREAM_SHARE))
 		.iterator();
 
 	private final HttpProtocolBuilder protocol = http.baseUrl(BASE_URL)
@@ -97,6 +104,11 @@ public class SpaMixSimulation extends Simulation {
 		.check(status().is(201), jsonPath("$.id").saveAs("id"))));
 
 	private final ScenarioBuilder spa = scenario("SPA user").feed(this.people)
+		// An open tab of the app: the stream stays open, idle or not, until the person leaves
+		.doIf("#{streams}")
+		.then(exec(sse("events").get("/api/events")
+			.header("Authorization", "Bearer #{token}")
+			.header("Accept", "text/event-stream")))
 		.exec(this.createThree)
 		.exec(think())
 		.exec(http("list").get("/api/tasks").header("Authorization", "Bearer #{token}").check(status().is(200)))
@@ -117,7 +129,9 @@ public class SpaMixSimulation extends Simulation {
 		.exec(think())
 		.exec(http("list pending").get("/api/tasks?status=pending&sort=due_date")
 			.header("Authorization", "Bearer #{token}")
-			.check(status().is(200), header("Content-Type").is("application/json")));
+			.check(status().is(200), header("Content-Type").is("application/json")))
+		.doIf("#{streams}")
+		.then(exec(sse("close events").close()));
 
 	{
 		PopulationBuilder population = switch (MODEL) {

@@ -50,6 +50,9 @@ class SecurityConfiguration {
 			.authorizeExchange((exchanges) -> exchanges
 				// Signing up and in is how a caller gets a token (built-in accounts)
 				.pathMatchers("/api/auth/sign-up", "/api/auth/sign-in").permitAll()
+				// With a bearer token, or with a one-time ticket that the route checks (EventSource)
+				.pathMatchers(HttpMethod.GET, "/api/events").permitAll()
+				.pathMatchers(HttpMethod.HEAD, "/api/events").permitAll()
 				.pathMatchers("/api/**").authenticated()
 				.anyExchange().permitAll())
 			.oauth2ResourceServer((resourceServer) -> resourceServer
