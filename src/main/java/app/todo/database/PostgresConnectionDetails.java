@@ -134,7 +134,9 @@ record PostgresConnectionDetails(String host, int port, String database, String 
 			.option(ConnectionFactoryOptions.HOST, this.host)
 			.option(ConnectionFactoryOptions.PORT, this.port)
 			.option(ConnectionFactoryOptions.DATABASE, this.database)
-			.option(ConnectionFactoryOptions.USER, this.username);
+			.option(ConnectionFactoryOptions.USER, this.username)
+			// Results in binary: numbers and timestamps are copied, not parsed from text
+			.option(PostgresqlConnectionFactoryProvider.FORCE_BINARY, true);
 		if (this.password != null) {
 			options.option(ConnectionFactoryOptions.PASSWORD, this.password);
 		}
