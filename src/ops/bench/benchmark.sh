@@ -6,7 +6,8 @@
 #   LAYERS=1 src/ops/bench/benchmark.sh         # the API's CPU per request with each layer off in turn
 #   PROFILE=1 src/ops/bench/benchmark.sh        # + async-profiler flame graphs of get and list
 #   ROUTES='trivial' PROFILE=1 QUICK=1 ...      # some of the routes (get list trivial) only, profiled
-#   GATLING=1 src/ops/bench/benchmark.sh        # the Gatling SPA mix: 1,000 people thinking, then 1,000 closed
+#   GATLING=1 src/ops/bench/benchmark.sh        # Gatling's SPA mix: 1,000 people thinking (cold, then warm), 1,000 closed
+#   AOT=1 src/ops/bench/benchmark.sh            # warm-up with and without a JDK AOT cache trained on requests
 #   BENCH_JAVA=/usr/lib/jvm/java-17-openjdk-amd64/bin/java src/ops/bench/benchmark.sh   # another JDK
 #   BENCH_ENV='DATABASE_POOL_SIZE=10' BENCH_JAVA_OPTS='-XX:+UseSerialGC' QUICK=1 ...    # a candidate
 #
@@ -23,7 +24,7 @@ cd "$(dirname "$0")/../../.."
 ROOT=$PWD
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-60}
-[ -n "${QUICK:-}${LAYERS:-}" ] && WARMUP=${QUICK_WARMUP:-20}
+[ -n "${QUICK:-}" ] && WARMUP=${QUICK_WARMUP:-20}
 PG_PORT=${BENCH_PG_PORT:-18950}
 APP_PORT=${BENCH_APP_PORT:-18951}
 HEAP=${BENCH_HEAP:-256m}
@@ -244,25 +245,83 @@ for c in 16 64; do
 	printf '  %-34s %s tps\n' "pgbench $c" "$tps" >&2
 done
 
+# steady file: "seconds requests/s": the slice after which every later one is within 10% of the
+# last minute's median, and that median
+steady() {
+	local last m
+	last=$(awk '{print $1}' "$1" | tail -1)
+	m=$(awk -v l="$last" '$1 > l - 60 {print $2}' "$1" | median)
+	awk -v m="$m" '{t[NR] = $1; r[NR] = $2} END {
+		k = NR; while (k > 1 && r[k - 1] >= 0.9 * m) k--
+		printf "%d %.0f", t[k] - 5, m}' "$1"
+}
+# curve file: gets/s and CPU per request at 16 connections, 5 s at a time from a fresh start
+curve() {
+	local i
+	: >"$1"
+	for i in $(seq 5 5 "${WARMUP_CURVE:-120}"); do
+		wrk_run api get 16 5 | awk -v t="$i" '{print t, $2, $6}' >>"$1"
+	done
+}
+
+if [ -n "${AOT:-}" ]; then
+	# Warm-up with and without a JDK AOT cache (JDK 25) trained on requests. The cache holds the
+	# classes of the class path only, so the jar runs extracted, as in the image.
+	"$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$WORK/extracted" >/dev/null
+	JAR=$WORK/extracted/$(basename "$JAR")
+	log "Warm-up without an AOT cache"
+	start_app api
+	READY_NONE=$(awk -v a="$STARTED_AT" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+	curve "$WORK/curve-none.txt"
+	stop_app
+	log "Training run: ${AOT_TRAINING:-20}s each of gets and lists, 10s of creates; the cache is written at exit"
+	start_app api -XX:AOTCacheOutput="$WORK/app.aot"
+	for kind in get list; do wrk_run api $kind 16 "${AOT_TRAINING:-20}" >/dev/null; done
+	wrk_run api create 16 10 "$WORK/writers.txt" >/dev/null
+	stop_app
+	log "Warm-up with the AOT cache ($(du -m "$WORK/app.aot" | cut -f1) MB)"
+	start_app api -XX:AOTCache="$WORK/app.aot"
+	READY_AOT=$(awk -v a="$STARTED_AT" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+	curve "$WORK/curve-aot.txt"
+	stop_app
+	{
+		echo "Warm-up of a new process, gets/s at 16 connections, 5 s at a time ($("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP, $(date -u +%F)):"
+		echo
+		echo "| seconds of load | $(awk '{printf "%s | ", $1}' "$WORK/curve-none.txt")"
+		echo "|---|$(awk '{printf "---:|"}' "$WORK/curve-none.txt")"
+		echo "| no AOT cache (ready in ${READY_NONE}s) | $(awk '{printf "%.0f | ", $2}' "$WORK/curve-none.txt")"
+		echo "| AOT cache trained on requests (ready in ${READY_AOT}s) | $(awk '{printf "%.0f | ", $2}' "$WORK/curve-aot.txt")"
+		echo
+		read -r s1 r1 <<<"$(steady "$WORK/curve-none.txt")"
+		read -r s2 r2 <<<"$(steady "$WORK/curve-aot.txt")"
+		echo "Steady state (every later slice within 10% of the last minute's median): without the cache after ${s1}s of load ($r1 requests/s), with it after ${s2}s ($r2 requests/s)."
+	} | tee "$OUT/warmup.md"
+	exit 0
+fi
+
 if [ -n "${GATLING:-}" ]; then
 	# The issue's target: an open model of 1,000 people signed in at once, each pausing about 2 s
 	# between requests (about 500 requests/s), with the API's heap capped; then the closed stress run.
 	log "API for Gatling (-Xmx$HEAP)"
 	start_app api
 	: >"$OUT/gatling.md"
-	for model in think closed; do
+	run=0
+	# The think model twice: from a cold start (the process's first minute), then warm
+	for model in think think closed; do
 		log "Gatling: $model model, ${GATLING_USERS:-1000} users, ${GATLING_DURATION:-60}s"
+		run=$((run + 1))
+		state=$( [ $run = 1 ] && echo "from a cold start" || echo warm)
 		before=$(cpu_ticks)
 		BETTER_AUTH_SECRET=$SECRET ./mvnw -B -Pgatling gatling:test -DbaseUrl="$BASE" -Dmodel=$model \
-			-Dusers="${GATLING_USERS:-1000}" -Dduration="${GATLING_DURATION:-60}" >"$OUT/gatling-$model.log" 2>&1 || true
+			-Dusers="${GATLING_USERS:-1000}" -Dduration="${GATLING_DURATION:-60}" >"$OUT/gatling-$run.log" 2>&1 || true
 		after=$(cpu_ticks)
 		{
-			echo "Gatling, $model model, ${GATLING_USERS:-1000} users, ${GATLING_DURATION:-60}s (API: $("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP," \
+			echo "Gatling, $model model, ${GATLING_USERS:-1000} users, ${GATLING_DURATION:-60}s, $state (API: $("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP," \
 				"$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", t / hz}') CPU seconds):"
 			echo
 			echo '```'
-			sed -n '/Global Information/,/^=====/p' "$OUT/gatling-$model.log" | grep -v '^=' | sed '/^$/d'
-			grep -E ': (true|false)$|BUILD (SUCCESS|FAILURE)' "$OUT/gatling-$model.log" | sed 's/^\[[A-Z]*\] //'
+			sed -n '/Global Information/,/^=====/p' "$OUT/gatling-$run.log" | grep -v '^=' | sed '/^$/d'
+			grep -E ': (true|false)$|BUILD (SUCCESS|FAILURE)' "$OUT/gatling-$run.log" | sed 's/^\[[A-Z]*\] //'
 			echo '```'
 			echo
 		} | tee -a "$OUT/gatling.md"
@@ -368,18 +427,10 @@ if [ -z "${QUICK:-}" ]; then
 	log "Warm-up: gets at 16 connections from a fresh start, 5 s at a time for ${WARMUP_CURVE:-120}s"
 	start_app api
 	READY_SECONDS=$(awk -v a="$STARTED_AT" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
-	: >"$WORK/curve.txt"
-	for i in $(seq 5 5 "${WARMUP_CURVE:-120}"); do
-		wrk_run api get 16 5 | awk -v t="$i" '{print t, $2, $6}' >>"$WORK/curve.txt"
-	done
+	curve "$WORK/curve.txt"
 	measure "list of ten, 1M rows" api list 4 "$WORK/ten.txt"
 	stop_app
-	# Steady state: the last slice from which every later one is within 10% of the last minute's median
-	last=$(awk '{print $1}' "$WORK/curve.txt" | tail -1)
-	m=$(awk -v l="$last" '$1 > l - 60 {print $2}' "$WORK/curve.txt" | median)
-	STEADY=$(awk -v m="$m" '{t[NR] = $1; r[NR] = $2} END {
-		k = NR; while (k > 1 && r[k - 1] >= 0.9 * m) k--
-		printf "%d %.0f", t[k] - 5, m}' "$WORK/curve.txt")
+	STEADY=$(steady "$WORK/curve.txt")
 fi
 
 # --- report ---------------------------------------------------------------------------------
