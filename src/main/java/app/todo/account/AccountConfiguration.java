@@ -7,8 +7,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import app.todo.InvalidConfigurationException;
-import app.todo.account.AccountProperties.FailedSignIns;
 import app.todo.web.ClientAddressResolver;
 import app.todo.web.JsonBodyReader;
 import app.todo.web.MethodNotAllowed;
@@ -46,11 +44,6 @@ class AccountConfiguration {
 	@Bean
 	@DependsOnDatabaseInitialization
 	AccountTokens accountTokens(AccountProperties properties, DatabaseClient db) {
-		Duration lifetime = properties.tokenLifetime();
-		if (lifetime.compareTo(Duration.ofMinutes(1)) < 0 || lifetime.compareTo(Duration.ofDays(7)) > 0) {
-			throw new InvalidConfigurationException("ACCOUNTS_TOKEN_LIFETIME must be between 1m and 7d.",
-					"Set a duration such as 1h or 30m.");
-		}
 		OctetKeyPair key;
 		String origin;
 		if (properties.signingKey() != null) {
@@ -61,37 +54,19 @@ class AccountConfiguration {
 			key = new SigningKeys(db).loadOrCreate(SigningKeys.PURPOSE).block(KEY_LOAD_TIMEOUT);
 			origin = "kept in the database";
 		}
-		return new AccountTokens(key, properties.issuer(), properties.audience(), lifetime, origin);
+		return new AccountTokens(key, properties.issuer(), properties.audience(), properties.tokenLifetime(), origin);
 	}
 
 	@Bean(destroyMethod = "dispose")
 	PasswordHasher passwordHasher(AccountProperties properties) {
-		int threads = (properties.hashingThreads() > 0) ? properties.hashingThreads()
-				: Runtime.getRuntime().availableProcessors();
-		if (threads > 256 || properties.hashingQueue() < 1) {
-			throw new InvalidConfigurationException(
-					"ACCOUNTS_HASHING_THREADS must be 0 to 256 and ACCOUNTS_HASHING_QUEUE at least 1.",
-					"Leave both unset for one thread per processor and a queue of 100.");
-		}
 		// Argon2id: 16 MiB and 2 passes per hash, so each thread holds 16 MiB while it works
-		return new PasswordHasher(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), threads,
+		return new PasswordHasher(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), properties.hashingThreadCount(),
 				properties.hashingQueue());
 	}
 
 	@Bean
 	SignInLimiter signInLimiter(AccountProperties properties, MeterRegistry meters) {
-		FailedSignIns limits = properties.failedSignIns();
-		if (limits.perEmail() < 1 || limits.perAddress() < 1 || limits.perAccount() < limits.perEmail()
-				|| limits.maxTracked() < 1 || limits.window().compareTo(Duration.ofSeconds(1)) < 0
-				|| limits.maxDelay().isNegative() || limits.maxDelay().compareTo(Duration.ofMinutes(5)) > 0
-				|| limits.rememberAddresses().compareTo(Duration.ofMinutes(1)) < 0) {
-			throw new InvalidConfigurationException(
-					"ACCOUNTS_SIGN_IN_FAILURES_PER_EMAIL, ..._PER_ADDRESS and ACCOUNTS_SIGN_IN_FAILURE_WINDOW must be positive, "
-							+ "ACCOUNTS_SIGN_IN_FAILURES_PER_ACCOUNT at least ..._PER_EMAIL, and ACCOUNTS_SIGN_IN_MAX_DELAY from 0s to 5m.",
-					"Leave them unset for 5 failures per email and address, 20 per address and 100 per email every 15m, "
-							+ "and delays of up to 30s past those 100.");
-		}
-		return new SignInLimiter(limits, meters);
+		return new SignInLimiter(properties.failedSignIns(), meters);
 	}
 
 	@Bean

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
+import app.todo.InvalidConfigurationException;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -31,6 +33,24 @@ record AccountProperties(@DefaultValue("true") boolean enabled, @Nullable String
 		issuer = (issuer == null || issuer.isBlank()) ? DEFAULT_ISSUER : issuer.strip();
 		audience = (audience == null || audience.isBlank()) ? issuer : audience.strip();
 		signingKey = (signingKey == null || signingKey.isBlank()) ? null : signingKey.strip();
+		// Checked only when they are used: ACCOUNTS_ENABLED=false leaves the rest unread
+		if (enabled) {
+			if (tokenLifetime.compareTo(Duration.ofMinutes(1)) < 0 || tokenLifetime.compareTo(Duration.ofDays(7)) > 0) {
+				throw new InvalidConfigurationException("ACCOUNTS_TOKEN_LIFETIME must be between 1m and 7d.",
+						"Set a duration such as 1h or 30m.");
+			}
+			if (hashingThreads > 256 || hashingQueue < 1) {
+				throw new InvalidConfigurationException(
+						"ACCOUNTS_HASHING_THREADS must be 0 to 256 and ACCOUNTS_HASHING_QUEUE at least 1.",
+						"Leave both unset for one thread per processor and a queue of 100.");
+			}
+			failedSignIns.check();
+		}
+	}
+
+	/** The threads that hash passwords: as configured, or one per processor. */
+	int hashingThreadCount() {
+		return (this.hashingThreads > 0) ? this.hashingThreads : Runtime.getRuntime().availableProcessors();
 	}
 
 	/**
@@ -51,6 +71,21 @@ record AccountProperties(@DefaultValue("true") boolean enabled, @Nullable String
 			@DefaultValue("100") int perAccount, @DefaultValue("30s") Duration maxDelay,
 			@DefaultValue("15m") Duration window, @DefaultValue("30d") Duration rememberAddresses,
 			@DefaultValue("50000") int maxTracked) {
+
+		void check() {
+			if (this.perEmail < 1 || this.perAddress < 1 || this.perAccount < this.perEmail || this.maxTracked < 1
+					|| this.window.compareTo(Duration.ofSeconds(1)) < 0 || this.maxDelay.isNegative()
+					|| this.maxDelay.compareTo(Duration.ofMinutes(5)) > 0
+					|| this.rememberAddresses.compareTo(Duration.ofMinutes(1)) < 0) {
+				throw new InvalidConfigurationException(
+						"ACCOUNTS_SIGN_IN_FAILURES_PER_EMAIL, ..._PER_ADDRESS and ACCOUNTS_SIGN_IN_FAILURE_WINDOW must be "
+								+ "positive, ACCOUNTS_SIGN_IN_FAILURES_PER_ACCOUNT at least ..._PER_EMAIL, and "
+								+ "ACCOUNTS_SIGN_IN_MAX_DELAY from 0s to 5m.",
+						"Leave them unset for 5 failures per email and address, 20 per address and 100 per email every "
+								+ "15m, and delays of up to 30s past those 100.");
+			}
+		}
+
 	}
 
 }

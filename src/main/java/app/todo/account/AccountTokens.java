@@ -19,8 +19,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import reactor.core.publisher.Mono;
 
-import app.todo.security.BearerTokenSource;
-import app.todo.security.TokenValidators;
+import app.todo.security.jwt.BearerTokenSource;
+import app.todo.security.jwt.TokenValidators;
 import app.todo.user.User;
 
 import org.springframework.security.oauth2.jwt.BadJwtException;
@@ -95,18 +95,6 @@ final class AccountTokens implements BearerTokenSource {
 			throw new IllegalStateException(ex);
 		}
 		return jwt.serialize();
-	}
-
-	Duration lifetime() {
-		return this.lifetime;
-	}
-
-	String issuer() {
-		return this.issuer;
-	}
-
-	String audience() {
-		return this.audience;
 	}
 
 	/** The public key, for {@code /.well-known/jwks.json}. */

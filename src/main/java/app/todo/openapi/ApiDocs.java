@@ -99,11 +99,6 @@ public final class ApiDocs {
 		return ref(type.getSimpleName());
 	}
 
-	/** An array of {@link #schemaOf}. */
-	public Schema<?> arrayOf(Class<?> type) {
-		return array(schemaOf(type));
-	}
-
 	/** Registers a hand-written schema under {@code components/schemas}; returns a reference to it. */
 	public Schema<?> define(String name, Schema<?> schema) {
 		schemas().putIfAbsent(name, schema);
@@ -181,7 +176,7 @@ public final class ApiDocs {
 
 	/** A problem-details response with the usual description and headers of its status. */
 	public static ApiResponse problem(int status) {
-		ApiResponse response = problem(status, switch (status) {
+		ApiResponse response = problem(switch (status) {
 			case 400 -> "A malformed request: a body that is not a JSON object, or a query parameter with an unknown"
 					+ " value (named in `parameter`).";
 			case 401 -> "No bearer token, or one that is malformed, badly signed, expired or of an unknown key.";
@@ -212,7 +207,7 @@ public final class ApiDocs {
 	}
 
 	/** A problem-details response ({@code application/problem+json}). */
-	public static ApiResponse problem(int status, String description) {
+	private static ApiResponse problem(String description) {
 		return new ApiResponse().description(description)
 			.content(new Content().addMediaType(PROBLEM_JSON, new MediaType().schema(ref(PROBLEM))));
 	}

@@ -6,6 +6,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.slf4j.MDC;
 
+import app.todo.web.ProbePaths;
+
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
@@ -15,7 +17,7 @@ import org.springframework.stereotype.Component;
  * One line per request, written when Spring's server observation stops: after the problem
  * details handler has chosen the status and the body has been sent (or the client went away).
  * It names the route template when one matched and the path otherwise, never the query string
- * (it may carry secrets) nor any header (the token is one). Probes log at debug level only.
+ * (it may carry secrets) nor any header (the token is one). Probes ({@link ProbePaths}) log at debug level only.
  */
 @Component
 class AccessLog implements ObservationHandler<ServerRequestObservationContext> {
@@ -32,7 +34,7 @@ class AccessLog implements ObservationHandler<ServerRequestObservationContext> {
 	public void onStop(ServerRequestObservationContext context) {
 		ServerHttpRequest request = context.getCarrier();
 		String path = request.getPath().value();
-		boolean probe = path.startsWith("/actuator/") || path.equals("/livez") || path.equals("/readyz");
+		boolean probe = ProbePaths.isProbe(path);
 		if (!(probe ? logger.isDebugEnabled() : logger.isInfoEnabled())) {
 			return;
 		}

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
 import app.todo.web.ClientAddressResolver;
+import app.todo.web.ProbePaths;
 
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -17,7 +18,7 @@ import org.springframework.web.server.WebFilter;
 /**
  * Request rate limits, for the security filter chain to apply: per user (the token's subject)
  * once a token is verified, per client address for requests without a valid token. The probes
- * (under {@code /actuator/}, {@code /livez} and {@code /readyz}) are never limited. Buckets live
+ * ({@link ProbePaths}) are never limited. Buckets live
  * in this instance's memory, so behind a balancer that spreads requests over N replicas a client
  * gets N times the configured rate.
  */
@@ -87,10 +88,7 @@ public final class RateLimits {
 	}
 
 	private static boolean isProbe(ServerWebExchange exchange) {
-		String path = exchange.getRequest().getPath().pathWithinApplication().value();
-		// /livez and /readyz: the probes that stay on the public port when the actuator has its own
-		return path.equals("/actuator") || path.startsWith("/actuator/") || path.equals("/livez")
-				|| path.equals("/readyz");
+		return ProbePaths.isProbe(exchange.getRequest().getPath().pathWithinApplication().value());
 	}
 
 }

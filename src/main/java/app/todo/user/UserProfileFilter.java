@@ -42,7 +42,7 @@ class UserProfileFilter implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		return Caller.of(exchange)
+		return Caller.ifSignedIn(exchange)
 			.filter((caller) -> this.seen.getIfPresent(caller) == null)
 			.flatMap(this::save)
 			.then(chain.filter(exchange));

@@ -165,6 +165,13 @@ class RateLimitTests {
 		});
 	}
 
+	/** The actuator's root is no probe (see ProbePaths): an unlimited path would invite floods. */
+	@Test
+	void getWhenActuatorRootThenLimitedLikeAnyPath() {
+		assertThat(flood(null, newAddress(), "/actuator"))
+			.anyMatch((result) -> result.getStatus() == HttpStatus.TOO_MANY_REQUESTS);
+	}
+
 	@Test
 	void getWhenClientSpoofsForwardedForThenLimitedByTheAddressTheProxySaw() {
 		String address = newAddress();

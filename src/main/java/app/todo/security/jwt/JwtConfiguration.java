@@ -1,8 +1,6 @@
-package app.todo.security;
+package app.todo.security.jwt;
 
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ChannelOption;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
@@ -52,24 +49,12 @@ class JwtConfiguration {
 
 	private static final Log logger = LogFactory.getLog(JwtConfiguration.class);
 
-	static final int MIN_SECRET_BYTES = 32;
-
 	@Bean
 	@Conditional(JwksConfigured.class)
 	RemoteJwkSet remoteJwkSet(AuthProperties properties, MeterRegistry meters) {
-		URI uri = jwksUri(properties);
+		URI uri = properties.jwksLocation();
 		if (uri == null) {
 			throw new IllegalStateException("No JWKS URL");
-		}
-		// The background schedule ticks at the shorter of the two: zero would be a loop that never
-		// sleeps, and a cool-down of zero would let every unknown kid fetch the JWKS
-		if (properties.jwksRefetchCooldown().compareTo(Duration.ofMillis(100)) < 0
-				|| properties.jwksRefetchCooldown().compareTo(Duration.ofHours(1)) > 0
-				|| properties.jwksRefreshInterval().compareTo(Duration.ofSeconds(1)) < 0
-				|| properties.jwksRefreshInterval().compareTo(Duration.ofDays(1)) > 0) {
-			throw new InvalidConfigurationException(
-					"JWKS_REFRESH_INTERVAL must be from 1s to 1d and JWKS_REFETCH_COOLDOWN from 100ms to 1h.",
-					"Set durations such as JWKS_REFRESH_INTERVAL=5m and JWKS_REFETCH_COOLDOWN=5s.");
 		}
 		return new RemoteJwkSet(jwksClient(), uri, properties.jwksRefreshInterval(), properties.jwksRefetchCooldown(),
 				meters);
@@ -87,18 +72,11 @@ class JwtConfiguration {
 	@Bean
 	ReactiveJwtDecoder jwtDecoder(AuthProperties properties, ObjectProvider<RemoteJwkSet> jwkSet,
 			ObjectProvider<BearerTokenSource> otherSources) {
-		if (properties.clockSkew().isNegative() || properties.clockSkew().compareTo(TokenValidators.MAX_CLOCK_SKEW) > 0) {
-			throw new InvalidConfigurationException("todo.auth.clock-skew must be between 0 and 60 seconds.",
-					"Set a clock skew of at most 60s.");
-		}
-		if (properties.cookieCache() && properties.secret() == null) {
-			throw new InvalidConfigurationException("BETTER_AUTH_COOKIE_CACHE is on but BETTER_AUTH_SECRET is unset.",
-					"Set BETTER_AUTH_SECRET to the secret Better Auth signs its session cookie cache with.");
-		}
 		List<String> sources = new ArrayList<>();
 		ReactiveJwtDecoder hmac = null;
-		if (properties.secret() != null) {
-			hmac = hmacDecoder(secretBytes(properties.secret()), properties);
+		byte[] secret = properties.secretBytes();
+		if (secret != null) {
+			hmac = hmacDecoder(secret, properties);
 			sources.add("HS256 tokens signed with BETTER_AUTH_SECRET");
 			if (properties.cookieCache()) {
 				sources.add("Better Auth session cookie-cache tokens (HS256, BETTER_AUTH_COOKIE_CACHE)");
@@ -107,8 +85,8 @@ class JwtConfiguration {
 		ReactiveJwtDecoder asymmetric = null;
 		RemoteJwkSet keys = jwkSet.getIfAvailable();
 		if (keys != null) {
-			String issuer = required(properties.issuer(), properties.url(), "JWT_ISSUER");
-			String audience = required(properties.audience(), properties.url(), "JWT_AUDIENCE");
+			String issuer = properties.jwksIssuer();
+			String audience = properties.jwksAudience();
 			asymmetric = jwksDecoder(keys, TokenValidators.standard(properties.clockSkew(), issuer, audience));
 			sources.add("Better Auth EdDSA/ES/RS/PS tokens from the JWKS at " + keys.uri() + " (issuer " + issuer
 					+ ", audience " + audience + ")");
@@ -151,52 +129,6 @@ class JwtConfiguration {
 		}
 		decoder.setJwtValidator(validator);
 		return decoder;
-	}
-
-	private static byte[] secretBytes(String secret) {
-		byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
-		if (bytes.length < MIN_SECRET_BYTES) {
-			throw new InvalidConfigurationException(
-					"BETTER_AUTH_SECRET is " + bytes.length + " bytes long; HS256 needs at least " + MIN_SECRET_BYTES + ".",
-					"Use a random secret of 32 bytes or more, for example the output of: openssl rand -base64 32");
-		}
-		return bytes;
-	}
-
-	static @Nullable URI jwksUri(AuthProperties properties) {
-		if (properties.jwksUri() != null) {
-			return absoluteHttpUri(properties.jwksUri(), "JWT_JWKS_URI");
-		}
-		if (properties.url() != null) {
-			String base = absoluteHttpUri(properties.url(), "BETTER_AUTH_URL").toString().replaceAll("/+$", "");
-			return URI.create(base + "/api/auth/jwks");
-		}
-		return null;
-	}
-
-	private static URI absoluteHttpUri(String value, String variable) {
-		try {
-			URI uri = new URI(value);
-			if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-				return uri;
-			}
-		}
-		catch (URISyntaxException ex) {
-			// reported below
-		}
-		throw new InvalidConfigurationException(variable + " is not an absolute http(s) URL.",
-				"Set " + variable + " to a URL such as https://auth.example.com");
-	}
-
-	private static String required(@Nullable String value, @Nullable String fallback, String variable) {
-		if (value != null) {
-			return value;
-		}
-		if (fallback != null) {
-			return fallback;
-		}
-		throw new InvalidConfigurationException(variable + " is required with JWT_JWKS_URI when BETTER_AUTH_URL is unset.",
-				"Set " + variable + " or BETTER_AUTH_URL.");
 	}
 
 	static WebClient jwksClient() {

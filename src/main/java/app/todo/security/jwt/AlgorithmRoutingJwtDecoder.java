@@ -1,4 +1,4 @@
-package app.todo.security;
+package app.todo.security.jwt;
 
 import java.text.ParseException;
 import java.util.List;

@@ -1,4 +1,4 @@
-package app.todo.security;
+package app.todo.security.jwt;
 
 import java.net.URI;
 import java.text.ParseException;

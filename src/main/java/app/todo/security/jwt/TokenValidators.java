@@ -1,4 +1,4 @@
-package app.todo.security;
+package app.todo.security.jwt;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +21,8 @@ public final class TokenValidators {
 	/** The most the clocks of issuer and API may differ. */
 	public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(60);
 
+	static final int MAX_SUBJECT_LENGTH = 255;
+
 	private TokenValidators() {
 	}
 
@@ -34,7 +36,7 @@ public final class TokenValidators {
 		timestamps.setAllowEmptyExpiryClaim(false);
 		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
 		validators.add(timestamps);
-		validators.add(new JwtClaimValidator<String>(JwtClaimNames.SUB, Caller::isValidId));
+		validators.add(new JwtClaimValidator<String>(JwtClaimNames.SUB, TokenValidators::isValidSubject));
 		if (issuer != null) {
 			validators.add(new JwtIssuerValidator(issuer));
 		}
@@ -42,6 +44,11 @@ public final class TokenValidators {
 			validators.add(new JwtAudienceValidator(audience));
 		}
 		return new DelegatingOAuth2TokenValidator<>(validators);
+	}
+
+	/** A subject the API can take as a user id: 1 to 255 characters, not blank, no NUL. */
+	static boolean isValidSubject(@Nullable String subject) {
+		return subject != null && !subject.isBlank() && subject.length() <= MAX_SUBJECT_LENGTH && subject.indexOf('\0') < 0;
 	}
 
 }

@@ -1,4 +1,4 @@
-package app.todo.security;
+package app.todo.security.jwt;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,7 +18,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import app.todo.TestcontainersConfiguration;
-import app.todo.security.BetterAuthStandIn.SigningKey;
+import app.todo.security.jwt.BetterAuthStandIn.SigningKey;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;

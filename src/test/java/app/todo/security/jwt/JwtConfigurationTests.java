@@ -1,4 +1,4 @@
-package app.todo.security;
+package app.todo.security.jwt;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
