@@ -41,9 +41,13 @@ if [ ${#need[@]} -gt 0 ]; then
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 	PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 fi
-log "Building the API's jar"
-./mvnw -B -q package -DskipTests
-JAR=$(ls target/todo-api-*.jar | head -1)
+JAR=$(ls target/todo-api-*.jar 2>/dev/null | head -1 || true)
+# Built again unless it is newer than every source
+if [ -z "$JAR" ] || [ -n "$(find src/main pom.xml -newer "$JAR" -type f | head -1)" ]; then
+	log "Building the API's jar"
+	./mvnw -B -q package -DskipTests
+	JAR=$(ls target/todo-api-*.jar | head -1)
+fi
 ulimit -n 65536 2>/dev/null || true
 
 APP_PID=

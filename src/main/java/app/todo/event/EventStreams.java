@@ -10,6 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -40,6 +44,8 @@ import org.springframework.web.ErrorResponseException;
 @Component
 class EventStreams implements SmartLifecycle {
 
+	private static final Log logger = LogFactory.getLog(EventStreams.class);
+
 	/** Changes already sent that the next read will return again, remembered to skip them; beyond, they are sent twice. */
 	private static final int MAX_REMEMBERED = 10_000;
 
@@ -59,9 +65,12 @@ class EventStreams implements SmartLifecycle {
 
 	private volatile @Nullable Disposable heartbeat;
 
-	EventStreams(TaskChangeLog log, EventProperties properties) {
+	EventStreams(TaskChangeLog log, EventProperties properties, MeterRegistry meters) {
 		this.log = log;
 		this.properties = properties;
+		Gauge.builder("todo.event.streams", this.open, AtomicInteger::get)
+			.description("Open GET /api/events streams of this instance")
+			.register(meters);
 	}
 
 	/**
@@ -199,8 +208,16 @@ class EventStreams implements SmartLifecycle {
 			while (result == EmitResult.FAIL_NON_SERIALIZED);
 		}
 
+		/**
+		 * A read that fails (the database unreachable, the pool exhausted) ends the stream
+		 * cleanly: its client reconnects from its last id, to this instance or another.
+		 */
 		Flux<ServerSentEvent<Object>> events() {
-			return this.signals.asFlux().concatMap((signal) -> read(), 1);
+			return this.signals.asFlux().concatMap((signal) -> read(), 1).onErrorResume((ex) -> {
+				// Debug only: an outage would write one line per open stream; readiness reports it
+				logger.debug("An event stream ended, its changes could not be read: " + ex.getMessage());
+				return Flux.empty();
+			});
 		}
 
 		/**
@@ -233,7 +250,8 @@ class EventStreams implements SmartLifecycle {
 							.id((last && i == unsent.size() - 1) ? nextToken : current)
 							.build();
 					}).toList();
-				}));
+					// One page at a time: the next is read when this one has been taken
+				}, 1));
 			});
 		}
 

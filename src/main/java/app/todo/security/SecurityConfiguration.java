@@ -121,7 +121,7 @@ class SecurityConfiguration {
 		configuration.setAllowedMethods(List.of(HttpMethod.GET.name(), HttpMethod.POST.name(), HttpMethod.PUT.name(),
 				HttpMethod.PATCH.name(), HttpMethod.DELETE.name()));
 		configuration.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE,
-				HttpHeaders.IF_MATCH, HttpHeaders.IF_NONE_MATCH, "Idempotency-Key"));
+				HttpHeaders.IF_MATCH, HttpHeaders.IF_NONE_MATCH, "Idempotency-Key", "Last-Event-ID"));
 		configuration.setExposedHeaders(List.of(HttpHeaders.LOCATION, HttpHeaders.LINK, HttpHeaders.ETAG,
 				HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE, "Sync-Token", "Idempotent-Replayed", "RateLimit",
 				"RateLimit-Policy"));

@@ -318,6 +318,18 @@ class EventStreamTests extends ApiTestSupport {
 		}
 	}
 
+	@Test
+	void preflightWhenAnEventSourceOfAnAllowedOriginReconnectsThenLastEventIdIsAllowed() {
+		this.client.options().uri("/api/events")
+			.header(HttpHeaders.ORIGIN, "https://app.example.com")
+			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "GET")
+			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "last-event-id")
+			.exchange()
+			.expectStatus().isOk()
+			.expectHeader().value(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS,
+					(allowed) -> assertThat(allowed).containsIgnoringCase("last-event-id"));
+	}
+
 	private String ticket(String user) {
 		Map<?, ?> body = as(user).post().uri("/api/events/ticket").exchange()
 			.expectStatus().isOk()
