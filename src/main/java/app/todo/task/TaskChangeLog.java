@@ -16,7 +16,7 @@ import org.springframework.web.ErrorResponseException;
 /**
  * The delta-sync feed as live updates read it: a user's changes at or after a floor, one page
  * at a time, in the order of the feed, and the sync tokens that mark where they were read.
- * Public for {@code app.todo.event}; the SQL is the feed's own (see {@link TaskChangeFeed}).
+ * Public for {@code app.todo.event}; its statements follow the feed's in {@link TaskRepository}.
  */
 @Component
 public class TaskChangeLog {
@@ -74,7 +74,7 @@ public class TaskChangeLog {
 				long id = row.get("id", Long.class);
 				if (Boolean.TRUE.equals(row.get("deleted", Boolean.class))) {
 					return new Change(xid, id, "task.deleted",
-							new TaskChangeFeed.Tombstone(id, true, row.get("updated_at", Instant.class)));
+							new TaskRepository.Tombstone(id, true, row.get("updated_at", Instant.class)));
 				}
 				Task task = TaskRepository.taskAt(row, 3);
 				return new Change(xid, id, (task.version() == 1) ? "task.created" : "task.updated", task);
