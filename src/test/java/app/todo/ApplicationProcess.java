@@ -27,8 +27,9 @@ public final class ApplicationProcess {
 	}
 
 	/**
-	 * The class path of the tests without the test classes: the application as it runs for
-	 * real, without the tests' configuration (a Testcontainers database where Docker runs).
+	 * The class path of the tests without the test classes: the application as it runs
+	 * for real, without the tests' configuration (a Testcontainers database where Docker
+	 * runs).
 	 */
 	public static String classPath() {
 		String classPath = System.getProperty("surefire.test.class.path");

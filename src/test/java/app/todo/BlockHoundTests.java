@@ -9,8 +9,9 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * BlockHound is installed for the whole suite (blockhound-junit-platform), so any blocking
- * call on an event-loop or parallel thread fails the test that made it. This proves it is on.
+ * BlockHound is installed for the whole suite (blockhound-junit-platform), so any
+ * blocking call on an event-loop or parallel thread fails the test that made it. This
+ * proves it is on.
  */
 class BlockHoundTests {
 

@@ -54,23 +54,26 @@ class StartupFailureTests {
 		// The packaged jar's class path: the embedded PostgreSQL is left out of it
 		SpringApplication application = new SpringApplication(
 				new DefaultResourceLoader(new FilteredClassLoader("io.zonky.test")), TodoApplication.class);
-		assertThatException().isThrownBy(() -> application.run("--todo.database.url=",
-				"--todo.auth.secret=" + TestIdentityProvider.SECRET, "--server.port=0",
-				"--spring.main.register-shutdown-hook=false"));
+		assertThatException().isThrownBy(
+				() -> application.run("--todo.database.url=", "--todo.auth.secret=" + TestIdentityProvider.SECRET,
+						"--server.port=0", "--spring.main.register-shutdown-hook=false"));
 		assertThat(output).contains("APPLICATION FAILED TO START", "DATABASE_URL is not set", "./mvnw spring-boot:run")
 			.doesNotContain("Embedded PostgreSQL listening")
 			.doesNotContain("\tat ");
 	}
 
-	/** Netty's and Spring's strategies believe Forwarded and X-Forwarded-For from any client. */
+	/**
+	 * Netty's and Spring's strategies believe Forwarded and X-Forwarded-For from any
+	 * client.
+	 */
 	@Test
 	void startWhenForwardHeadersStrategyIsNotNoneThenOneClearReport(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> SpringApplication.run(TodoApplication.class,
 				"--todo.database.url=postgresql://todo:" + PASSWORD + "@127.0.0.1:1/todo",
 				"--todo.auth.secret=" + TestIdentityProvider.SECRET, "--server.forward-headers-strategy=native",
 				"--server.port=0", "--spring.main.register-shutdown-hook=false"));
-		assertThat(output).contains("APPLICATION FAILED TO START", "SERVER_FORWARD_HEADERS_STRATEGY is native",
-				"TRUSTED_PROXIES")
+		assertThat(output)
+			.contains("APPLICATION FAILED TO START", "SERVER_FORWARD_HEADERS_STRATEGY is native", "TRUSTED_PROXIES")
 			.doesNotContain(PASSWORD)
 			.doesNotContain("\tat ");
 	}

@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two instances of the whole application, as two replicas behind a balancer: separate
- * application contexts on their own random ports, sharing nothing but one PostgreSQL. Whatever
- * one instance writes, hands out (cursors) or accepts (tokens), the other honours; so requests
- * of one client may land on any replica.
+ * application contexts on their own random ports, sharing nothing but one PostgreSQL.
+ * Whatever one instance writes, hands out (cursors) or accepts (tokens), the other
+ * honours; so requests of one client may land on any replica.
  */
 class StatelessReplicasTests {
 
@@ -43,7 +43,8 @@ class StatelessReplicasTests {
 	@BeforeAll
 	static void startTwoReplicas() throws IOException {
 		database = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
-		// One after the other, as a rolling deployment does: the first migrates the schema
+		// One after the other, as a rolling deployment does: the first migrates the
+		// schema
 		first = start();
 		second = start();
 	}
@@ -56,7 +57,9 @@ class StatelessReplicasTests {
 				"--todo.auth.secret=" + TestIdentityProvider.SECRET, "--todo.auth.url=");
 		replicas.add(context);
 		String port = context.getEnvironment().getRequiredProperty("local.server.port");
-		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
+		return WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + port)
+			.responseTimeout(Duration.ofSeconds(30))
 			.build();
 	}
 
@@ -71,26 +74,59 @@ class StatelessReplicasTests {
 	@Test
 	void taskCreatedOnOneReplicaIsReadUpdatedAndDeletedOnTheOther() {
 		String token = TestIdentityProvider.get().hs256("replicas-" + System.nanoTime());
-		String location = first.post().uri("/api/tasks").headers((headers) -> headers.setBearerAuth(token))
-			.contentType(MediaType.APPLICATION_JSON).bodyValue("{\"title\": \"Written by the first\"}")
+		String location = first.post()
+			.uri("/api/tasks")
+			.headers((headers) -> headers.setBearerAuth(token))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Written by the first\"}")
 			.exchange()
-			.expectStatus().isCreated()
-			.returnResult(Void.class).getResponseHeaders().getLocation().toString();
+			.expectStatus()
+			.isCreated()
+			.returnResult(Void.class)
+			.getResponseHeaders()
+			.getLocation()
+			.toString();
 
-		second.get().uri(location).headers((headers) -> headers.setBearerAuth(token)).exchange()
-			.expectStatus().isOk()
-			.expectBody().jsonPath("$.title").isEqualTo("Written by the first");
-		second.patch().uri(location).headers((headers) -> headers.setBearerAuth(token))
-			.contentType(MediaType.valueOf("application/merge-patch+json")).bodyValue("{\"title\": \"Edited by the second\"}")
+		second.get()
+			.uri(location)
+			.headers((headers) -> headers.setBearerAuth(token))
 			.exchange()
-			.expectStatus().isOk();
-		first.get().uri(location).headers((headers) -> headers.setBearerAuth(token)).exchange()
-			.expectStatus().isOk()
-			.expectBody().jsonPath("$.title").isEqualTo("Edited by the second").jsonPath("$.version").isEqualTo(2);
-		second.delete().uri(location).headers((headers) -> headers.setBearerAuth(token)).exchange()
-			.expectStatus().isNoContent();
-		first.get().uri(location).headers((headers) -> headers.setBearerAuth(token)).exchange()
-			.expectStatus().isNotFound();
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Written by the first");
+		second.patch()
+			.uri(location)
+			.headers((headers) -> headers.setBearerAuth(token))
+			.contentType(MediaType.valueOf("application/merge-patch+json"))
+			.bodyValue("{\"title\": \"Edited by the second\"}")
+			.exchange()
+			.expectStatus()
+			.isOk();
+		first.get()
+			.uri(location)
+			.headers((headers) -> headers.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Edited by the second")
+			.jsonPath("$.version")
+			.isEqualTo(2);
+		second.delete()
+			.uri(location)
+			.headers((headers) -> headers.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isNoContent();
+		first.get()
+			.uri(location)
+			.headers((headers) -> headers.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isNotFound();
 	}
 
 	@Test
@@ -99,23 +135,41 @@ class StatelessReplicasTests {
 		List<String> created = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			WebTestClient replica = (i % 2 == 0) ? first : second;
-			created.add(replica.post().uri("/api/tasks").headers((headers) -> headers.setBearerAuth(token))
-				.contentType(MediaType.APPLICATION_JSON).bodyValue("{\"title\": \"Task " + i + "\"}")
+			created.add(replica.post()
+				.uri("/api/tasks")
+				.headers((headers) -> headers.setBearerAuth(token))
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"title\": \"Task " + i + "\"}")
 				.exchange()
-				.expectStatus().isCreated()
-				.returnResult(Void.class).getResponseHeaders().getLocation().getPath());
+				.expectStatus()
+				.isCreated()
+				.returnResult(Void.class)
+				.getResponseHeaders()
+				.getLocation()
+				.getPath());
 		}
 
-		var page = first.get().uri("/api/tasks?limit=2").headers((headers) -> headers.setBearerAuth(token)).exchange()
-			.expectStatus().isOk()
-			.expectBody(String.class).returnResult();
+		var page = first.get()
+			.uri("/api/tasks?limit=2")
+			.headers((headers) -> headers.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult();
 		Matcher next = NEXT_LINK.matcher(String.valueOf(page.getResponseHeaders().getFirst(HttpHeaders.LINK)));
 		assertThat(next.find()).as("a next link on the first page").isTrue();
-		String secondPage = second.get().uri(next.group(1)).headers((headers) -> headers.setBearerAuth(token))
+		String secondPage = second.get()
+			.uri(next.group(1))
+			.headers((headers) -> headers.setBearerAuth(token))
 			.exchange()
-			.expectStatus().isOk()
-			.expectHeader().doesNotExist(HttpHeaders.LINK)
-			.expectBody(String.class).returnResult().getResponseBody();
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist(HttpHeaders.LINK)
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 
 		// Newest first: the first page holds tasks 2 and 1, the second task 0
 		assertThat(page.getResponseBody()).contains("\"Task 2\"", "\"Task 1\"").doesNotContain("\"Task 0\"");
@@ -126,14 +180,23 @@ class StatelessReplicasTests {
 	@Test
 	void tokenIsAcceptedByBothAndABadOneByNeither() {
 		String token = TestIdentityProvider.get().hs256("replicas-" + System.nanoTime());
-		String forged = TestIdentityProvider.sign(TestIdentityProvider.hs256Signer(
-				"another-secret-of-more-than-32-bytes-0123456789".getBytes(StandardCharsets.UTF_8)), JWSAlgorithm.HS256, null,
-				TestIdentityProvider.get().claims("mallory").build());
+		String forged = TestIdentityProvider.sign(
+				TestIdentityProvider
+					.hs256Signer("another-secret-of-more-than-32-bytes-0123456789".getBytes(StandardCharsets.UTF_8)),
+				JWSAlgorithm.HS256, null, TestIdentityProvider.get().claims("mallory").build());
 		for (WebTestClient replica : List.of(first, second)) {
-			replica.get().uri("/api/tasks").headers((headers) -> headers.setBearerAuth(token)).exchange()
-				.expectStatus().isOk();
-			replica.get().uri("/api/tasks").headers((headers) -> headers.setBearerAuth(forged)).exchange()
-				.expectStatus().isUnauthorized();
+			replica.get()
+				.uri("/api/tasks")
+				.headers((headers) -> headers.setBearerAuth(token))
+				.exchange()
+				.expectStatus()
+				.isOk();
+			replica.get()
+				.uri("/api/tasks")
+				.headers((headers) -> headers.setBearerAuth(forged))
+				.exchange()
+				.expectStatus()
+				.isUnauthorized();
 		}
 	}
 

@@ -40,8 +40,8 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A throw-away certificate authority and a server certificate it signed, made fresh by each
- * test that needs TLS.
+ * A throw-away certificate authority and a server certificate it signed, made fresh by
+ * each test that needs TLS.
  *
  * @param ca the authority's certificate, what a client trusts
  * @param server the server's certificate
@@ -52,14 +52,16 @@ public record TestCertificates(X509Certificate ca, X509Certificate server, Priva
 	private static final AtomicLong serial = new AtomicLong(System.currentTimeMillis());
 
 	/**
-	 * A new authority and a server certificate for {@code localhost} and {@code 127.0.0.1}.
+	 * A new authority and a server certificate for {@code localhost} and
+	 * {@code 127.0.0.1}.
 	 */
 	public static TestCertificates create() {
 		return create("localhost", "127.0.0.1");
 	}
 
 	/**
-	 * A new authority and a server certificate for these host names and IP addresses only.
+	 * A new authority and a server certificate for these host names and IP addresses
+	 * only.
 	 */
 	public static TestCertificates create(String... names) {
 		try {
@@ -76,7 +78,8 @@ public record TestCertificates(X509Certificate ca, X509Certificate server, Priva
 				.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
 				.addExtension(Extension.subjectAlternativeName, false,
 						new GeneralNames(Arrays.stream(names)
-							.map((name) -> new GeneralName(name.matches("[\\d.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, name))
+							.map((name) -> new GeneralName(
+									name.matches("[\\d.]+|.*:.*") ? GeneralName.iPAddress : GeneralName.dNSName, name))
 							.toArray(GeneralName[]::new)));
 			return new TestCertificates(ca, sign(serverBuilder, caKeys.getPrivate()), serverKeys.getPrivate());
 		}
@@ -100,7 +103,8 @@ public record TestCertificates(X509Certificate ca, X509Certificate server, Priva
 
 	private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey key)
 			throws GeneralSecurityException, OperatorCreationException {
-		return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
+		return new JcaX509CertificateConverter()
+			.getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key)));
 	}
 
 	public String caPem() {
@@ -122,8 +126,8 @@ public record TestCertificates(X509Certificate ca, X509Certificate server, Priva
 	}
 
 	/**
-	 * Writes {@code ca.crt}, {@code server.crt} and {@code server.key} (readable by the owner
-	 * only, as PostgreSQL demands) into the folder.
+	 * Writes {@code ca.crt}, {@code server.crt} and {@code server.key} (readable by the
+	 * owner only, as PostgreSQL demands) into the folder.
 	 */
 	public void writeTo(Path directory) {
 		try {

@@ -35,9 +35,9 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A stand-in for Better Auth: serves a JWK set (Ed25519, P-256 and RSA keys, as its JWT plugin
- * can be configured to use) at {@code /api/auth/jwks} on the loopback address, and signs real
- * tokens with those keys or with the shared secret. One per test JVM.
+ * A stand-in for Better Auth: serves a JWK set (Ed25519, P-256 and RSA keys, as its JWT
+ * plugin can be configured to use) at {@code /api/auth/jwks} on the loopback address, and
+ * signs real tokens with those keys or with the shared secret. One per test JVM.
  */
 public final class TestIdentityProvider {
 
@@ -48,7 +48,8 @@ public final class TestIdentityProvider {
 
 	private final HttpServer server;
 
-	private final OctetKeyPair ed25519 = generate(() -> new OctetKeyPairGenerator(Curve.Ed25519).keyID("ed25519-1").generate());
+	private final OctetKeyPair ed25519 = generate(
+			() -> new OctetKeyPairGenerator(Curve.Ed25519).keyID("ed25519-1").generate());
 
 	private final ECKey ec = generate(() -> new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate());
 
@@ -128,7 +129,8 @@ public final class TestIdentityProvider {
 	}
 
 	public String eddsa(JWTClaimsSet claims) {
-		return sign(generate(() -> new Ed25519Signer(this.ed25519)), JWSAlgorithm.EdDSA, this.ed25519.getKeyID(), claims);
+		return sign(generate(() -> new Ed25519Signer(this.ed25519)), JWSAlgorithm.EdDSA, this.ed25519.getKeyID(),
+				claims);
 	}
 
 	public String es256(String subject) {

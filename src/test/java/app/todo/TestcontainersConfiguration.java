@@ -13,8 +13,8 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * PostgreSQL in a container where a Docker engine runs; elsewhere (CI here) nothing, and the
- * application's own embedded PostgreSQL takes over.
+ * PostgreSQL in a container where a Docker engine runs; elsewhere (CI here) nothing, and
+ * the application's own embedded PostgreSQL takes over.
  */
 @TestConfiguration(proxyBeanMethods = false)
 @Conditional(TestcontainersConfiguration.DockerAvailable.class)

@@ -24,8 +24,8 @@ import static app.todo.openapi.ApiDocs.object;
 import static app.todo.openapi.ApiDocs.string;
 
 /**
- * The routes of the built-in accounts in the OpenAPI document: sign-up and sign-in need no
- * token, and the JWKS is public.
+ * The routes of the built-in accounts in the OpenAPI document: sign-up and sign-in need
+ * no token, and the JWKS is public.
  */
 @Component
 @ConditionalOnBooleanProperty(name = "todo.accounts.enabled", matchIfMissing = true)
@@ -36,34 +36,39 @@ class AccountApiDocumentation implements OpenApiCustomizer {
 	@Override
 	public void customise(OpenAPI openApi) {
 		ApiDocs docs = ApiDocs.of(openApi);
-		Schema<?> signedIn = docs.define("SignedIn", object()
-			.addProperty("token", string().description("An EdDSA JWT for `Authorization: Bearer`."))
-			.addProperty("user", docs.schemaOf(User.class))
-			.required(List.of("token", "user")));
+		Schema<?> signedIn = docs.define("SignedIn",
+				object().addProperty("token", string().description("An EdDSA JWT for `Authorization: Bearer`."))
+					.addProperty("user", docs.schemaOf(User.class))
+					.required(List.of("token", "user")));
 		Schema<?> signUp = docs.define("SignUp", object()
 			.addProperty("email", string().maxLength(SignUp.MAX_EMAIL_LENGTH).description("Unique whatever its case."))
-			.addProperty("password", string().minLength(SignUp.MIN_PASSWORD_LENGTH).maxLength(SignUp.MAX_PASSWORD_LENGTH))
+			.addProperty("password",
+					string().minLength(SignUp.MIN_PASSWORD_LENGTH).maxLength(SignUp.MAX_PASSWORD_LENGTH))
 			.addProperty("name", string().minLength(1).maxLength(SignUp.MAX_NAME_LENGTH))
 			.required(List.of("email", "password", "name")));
-		Schema<?> signIn = docs.define("SignIn", object()
-			.addProperty("email", string().maxLength(SignUp.MAX_EMAIL_LENGTH))
-			.addProperty("password", string().maxLength(SignUp.MAX_PASSWORD_LENGTH))
-			.required(List.of("email", "password")));
-		docs.add(HttpMethod.POST, "/api/auth/sign-up", addProblems(operation("signUp", "Create an account")
-			.requestBody(jsonBody(signUp, true))
-			.responses(new ApiResponses().addApiResponse("201", json("A token and the new user.", signedIn)
-				.addHeaderObject(HttpHeaders.CACHE_CONTROL, ApiDocs.header("`no-store`.")))), 400, 409, 413, 415, 422));
-		docs.add(HttpMethod.POST, "/api/auth/sign-in", addProblems(operation("signIn", "Sign in")
-			.description("A wrong password and an unknown email get the same 401.")
-			.requestBody(jsonBody(signIn, true))
-			.responses(new ApiResponses().addApiResponse("200", json("A token and the user.", signedIn)
-				.addHeaderObject(HttpHeaders.CACHE_CONTROL, ApiDocs.header("`no-store`.")))), 400, 401, 413, 415, 422,
-				429));
-		docs.add(HttpMethod.GET, "/.well-known/jwks.json", new Operation().operationId("getJwks")
-			.summary("The public keys of the API's own tokens")
-			.addTagsItem(TAG)
-			.responses(new ApiResponses().addApiResponse("200", json("A JWK set (RFC 7517) of Ed25519 keys.",
-					object().addProperty("keys", array(object())).required(List.of("keys"))))));
+		Schema<?> signIn = docs.define("SignIn",
+				object().addProperty("email", string().maxLength(SignUp.MAX_EMAIL_LENGTH))
+					.addProperty("password", string().maxLength(SignUp.MAX_PASSWORD_LENGTH))
+					.required(List.of("email", "password")));
+		docs.add(HttpMethod.POST, "/api/auth/sign-up",
+				addProblems(
+						operation("signUp", "Create an account").requestBody(jsonBody(signUp, true))
+							.responses(new ApiResponses().addApiResponse("201",
+									json("A token and the new user.", signedIn)
+										.addHeaderObject(HttpHeaders.CACHE_CONTROL, ApiDocs.header("`no-store`.")))),
+						400, 409, 413, 415, 422));
+		docs.add(HttpMethod.POST, "/api/auth/sign-in", addProblems(
+				operation("signIn", "Sign in").description("A wrong password and an unknown email get the same 401.")
+					.requestBody(jsonBody(signIn, true))
+					.responses(new ApiResponses().addApiResponse("200", json("A token and the user.", signedIn)
+						.addHeaderObject(HttpHeaders.CACHE_CONTROL, ApiDocs.header("`no-store`.")))),
+				400, 401, 413, 415, 422, 429));
+		docs.add(HttpMethod.GET, "/.well-known/jwks.json",
+				new Operation().operationId("getJwks")
+					.summary("The public keys of the API's own tokens")
+					.addTagsItem(TAG)
+					.responses(new ApiResponses().addApiResponse("200", json("A JWK set (RFC 7517) of Ed25519 keys.",
+							object().addProperty("keys", array(object())).required(List.of("keys"))))));
 	}
 
 	private static Operation operation(String id, String summary) {

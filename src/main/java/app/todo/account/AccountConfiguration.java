@@ -28,8 +28,9 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
 /**
- * The built-in accounts, on unless {@code ACCOUNTS_ENABLED=false}: the API signs people up and
- * in with Argon2id password hashes and signs their tokens with its own Ed25519 key.
+ * The built-in accounts, on unless {@code ACCOUNTS_ENABLED=false}: the API signs people
+ * up and in with Argon2id password hashes and signs their tokens with its own Ed25519
+ * key.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = "todo.accounts.enabled", matchIfMissing = true)
@@ -59,9 +60,10 @@ class AccountConfiguration {
 
 	@Bean(destroyMethod = "dispose")
 	PasswordHasher passwordHasher(AccountProperties properties) {
-		// Argon2id: 16 MiB and 2 passes per hash, so each thread holds 16 MiB while it works
-		return new PasswordHasher(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), properties.hashingThreadCount(),
-				properties.hashingQueue());
+		// Argon2id: 16 MiB and 2 passes per hash, so each thread holds 16 MiB while it
+		// works
+		return new PasswordHasher(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(),
+				properties.hashingThreadCount(), properties.hashingQueue());
 	}
 
 	@Bean

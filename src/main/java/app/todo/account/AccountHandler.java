@@ -28,7 +28,8 @@ final class AccountHandler {
 
 	private final ClientAddressResolver clientAddress;
 
-	AccountHandler(Accounts accounts, AccountTokens tokens, JsonBodyReader bodies, ClientAddressResolver clientAddress) {
+	AccountHandler(Accounts accounts, AccountTokens tokens, JsonBodyReader bodies,
+			ClientAddressResolver clientAddress) {
 		this.accounts = accounts;
 		this.tokens = tokens;
 		this.bodies = bodies;
@@ -50,7 +51,9 @@ final class AccountHandler {
 			.flatMap((signedIn) -> token(HttpStatus.OK, signedIn));
 	}
 
-	/** Public keys only, cacheable: they change only with {@code ACCOUNTS_SIGNING_KEY}. */
+	/**
+	 * Public keys only, cacheable: they change only with {@code ACCOUNTS_SIGNING_KEY}.
+	 */
 	Mono<ServerResponse> jwks(ServerRequest request) {
 		return ServerResponse.ok()
 			.contentType(MediaType.APPLICATION_JSON)

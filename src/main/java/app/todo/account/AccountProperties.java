@@ -19,7 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param signingKey an Ed25519 private key (a JWK or a PKCS#8 PEM); when unset, one is
  * generated on first start and kept in the database
  * @param hashingThreads threads that hash passwords; 0 means one per processor
- * @param hashingQueue hashes that may wait for a thread before sign-ups and sign-ins get a 503
+ * @param hashingQueue hashes that may wait for a thread before sign-ups and sign-ins get
+ * a 503
  * @param failedSignIns the limit on failed sign-ins
  */
 @ConfigurationProperties("todo.accounts")
@@ -54,18 +55,19 @@ record AccountProperties(@DefaultValue("true") boolean enabled, @Nullable String
 	}
 
 	/**
-	 * @param perEmail failures for one email from one client address before sign-ins to it
-	 * from there get a 429
+	 * @param perEmail failures for one email from one client address before sign-ins to
+	 * it from there get a 429
 	 * @param perAddress failures from one client address, whatever the email, before its
 	 * sign-ins get a 429
 	 * @param perAccount failures for one email from all addresses before attempts from
 	 * addresses it never signed in from are slowed down
-	 * @param maxDelay the longest such an attempt waits; one that would wait longer gets a 429
+	 * @param maxDelay the longest such an attempt waits; one that would wait longer gets
+	 * a 429
 	 * @param window the time in which a full allowance of failures comes back, bit by bit
-	 * @param rememberAddresses how long the addresses an account signed in from stay exempt
-	 * from its ceiling
-	 * @param maxTracked emails, addresses and pairs of them remembered at most (each apart); the
-	 * least recently seen are forgotten first
+	 * @param rememberAddresses how long the addresses an account signed in from stay
+	 * exempt from its ceiling
+	 * @param maxTracked emails, addresses and pairs of them remembered at most (each
+	 * apart); the least recently seen are forgotten first
 	 */
 	record FailedSignIns(@DefaultValue("5") int perEmail, @DefaultValue("20") int perAddress,
 			@DefaultValue("100") int perAccount, @DefaultValue("30s") Duration maxDelay,

@@ -9,14 +9,16 @@ import app.todo.user.UserRepository;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
- * Accounts are users rows with a credentials row. Emails are unique whatever their case (an
- * index on {@code lower(email)}), so two sign-ups of one email race in PostgreSQL, not here.
+ * Accounts are users rows with a credentials row. Emails are unique whatever their case
+ * (an index on {@code lower(email)}), so two sign-ups of one email race in PostgreSQL,
+ * not here.
  */
 final class AccountRepository {
 
 	/*
-	 * The credentials row goes first: when the email is taken it inserts nothing, and so neither
-	 * does the users row that depends on it. The foreign key is checked at the statement's end.
+	 * The credentials row goes first: when the email is taken it inserts nothing, and so
+	 * neither does the users row that depends on it. The foreign key is checked at the
+	 * statement's end.
 	 */
 	private static final String CREATE = """
 			WITH account AS (
@@ -27,9 +29,10 @@ final class AccountRepository {
 			%s""".formatted(UserRepository.CREATE_FROM_ACCOUNT);
 
 	/*
-	 * One row whether or not the email has an account: the email as PostgreSQL folds it, which
-	 * is what makes two spellings one account, and so the key its failed sign-ins count against
-	 * (Java's toLowerCase folds some letters otherwise, such as the dotted capital I).
+	 * One row whether or not the email has an account: the email as PostgreSQL folds it,
+	 * which is what makes two spellings one account, and so the key its failed sign-ins
+	 * count against (Java's toLowerCase folds some letters otherwise, such as the dotted
+	 * capital I).
 	 */
 	private static final String FIND = """
 			SELECT k.key, c.user_id, c.email, c.password_hash, u.name
@@ -58,8 +61,9 @@ final class AccountRepository {
 	Mono<Lookup> find(String email) {
 		return this.db.sql(FIND).bind("email", email).map((row) -> {
 			String userId = row.get("user_id", String.class);
-			Credentials credentials = (userId != null) ? new Credentials(new User(userId,
-					row.get("email", String.class), row.get("name", String.class)), row.get("password_hash", String.class))
+			Credentials credentials = (userId != null)
+					? new Credentials(new User(userId, row.get("email", String.class), row.get("name", String.class)),
+							row.get("password_hash", String.class))
 					: null;
 			return new Lookup(row.get("key", String.class), credentials);
 		}).one();
@@ -69,7 +73,8 @@ final class AccountRepository {
 	}
 
 	/**
-	 * @param key the email as PostgreSQL folds it: one key per account, whatever its spelling
+	 * @param key the email as PostgreSQL folds it: one key per account, whatever its
+	 * spelling
 	 * @param credentials the account, or null when the email has none
 	 */
 	record Lookup(String key, @Nullable Credentials credentials) {

@@ -28,11 +28,12 @@ import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
- * Signs the tokens of the built-in accounts: EdDSA with the key's {@code kid}; {@code iss},
- * {@code aud} (a plain string, as Better Auth writes it), {@code sub}, {@code iat}, {@code exp},
- * {@code email} and {@code name}. As a {@link BearerTokenSource} it checks the tokens whose
- * {@code kid} is its key's, with that key only and the checks every source makes, so the API's
- * own tokens never send the Better Auth JWKS looking for their key.
+ * Signs the tokens of the built-in accounts: EdDSA with the key's {@code kid};
+ * {@code iss}, {@code aud} (a plain string, as Better Auth writes it), {@code sub},
+ * {@code iat}, {@code exp}, {@code email} and {@code name}. As a
+ * {@link BearerTokenSource} it checks the tokens whose {@code kid} is its key's, with
+ * that key only and the checks every source makes, so the API's own tokens never send the
+ * Better Auth JWKS looking for their key.
  */
 final class AccountTokens implements BearerTokenSource {
 

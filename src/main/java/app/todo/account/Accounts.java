@@ -16,7 +16,8 @@ import org.springframework.web.ErrorResponseException;
  */
 final class Accounts {
 
-	private static final char[] ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+	private static final char[] ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+		.toCharArray();
 
 	private static final int ID_LENGTH = 32;
 
@@ -40,15 +41,17 @@ final class Accounts {
 	Mono<SignedIn> signUp(SignUp request) {
 		// The id is drawn on the hashing pool too: SecureRandom may read from the OS
 		return this.hasher
-			.hash(request.password(), (hash) -> new Credentials(new User(newId(), request.email(), request.name()), hash))
+			.hash(request.password(),
+					(hash) -> new Credentials(new User(newId(), request.email(), request.name()), hash))
 			.flatMap((credentials) -> this.repository.create(credentials.user(), credentials.passwordHash()))
 			.switchIfEmpty(Mono.error(EmailTakenException::new))
 			.map(this::signedIn);
 	}
 
 	/**
-	 * The attempt is reserved against the limits before the password is hashed, and given back
-	 * only when the password was right or was never checked (the hashing pool was full).
+	 * The attempt is reserved against the limits before the password is hashed, and given
+	 * back only when the password was right or was never checked (the hashing pool was
+	 * full).
 	 */
 	Mono<SignedIn> signIn(SignIn request, String address) {
 		return this.repository.find(request.email()).flatMap((account) -> {

@@ -13,10 +13,11 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * Hashes and checks passwords on a pool of its own, bounded in threads and in waiting work,
- * never on an event-loop thread. When the queue is full a sign-up or sign-in is answered
- * {@code 503} at once rather than queued without end. An unknown email is checked against a
- * dummy hash made with the same parameters, so it costs what a wrong password costs.
+ * Hashes and checks passwords on a pool of its own, bounded in threads and in waiting
+ * work, never on an event-loop thread. When the queue is full a sign-up or sign-in is
+ * answered {@code 503} at once rather than queued without end. An unknown email is
+ * checked against a dummy hash made with the same parameters, so it costs what a wrong
+ * password costs.
  */
 final class PasswordHasher {
 
@@ -37,7 +38,10 @@ final class PasswordHasher {
 		return offload(() -> then.apply(this.encoder.encode(password)));
 	}
 
-	/** Whether the password matches the hash; with no hash (an unknown email), false after the same work. */
+	/**
+	 * Whether the password matches the hash; with no hash (an unknown email), false after
+	 * the same work.
+	 */
 	Mono<Boolean> matches(String password, @Nullable String hash) {
 		return offload(() -> {
 			boolean matches = this.encoder.matches(password, (hash != null) ? hash : this.dummyHash);

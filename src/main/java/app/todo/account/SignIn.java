@@ -9,8 +9,9 @@ import app.todo.web.ValidationException;
 import app.todo.web.ValidationException.FieldError;
 
 /**
- * The body of {@code POST /api/auth/sign-in}. Only the shape is checked: whether the email and
- * password are right is the same {@code 401} either way. Bounded, as the email keys a limit.
+ * The body of {@code POST /api/auth/sign-in}. Only the shape is checked: whether the
+ * email and password are right is the same {@code 401} either way. Bounded, as the email
+ * keys a limit.
  */
 record SignIn(String email, String password) {
 
@@ -26,13 +27,13 @@ record SignIn(String email, String password) {
 			email = email.strip();
 			// No NUL: the email goes to PostgreSQL, whose text cannot hold it
 			if (email.isEmpty() || email.length() > SignUp.MAX_EMAIL_LENGTH || email.indexOf('\0') >= 0) {
-				errors.add(new FieldError("email", "must be 1 to " + SignUp.MAX_EMAIL_LENGTH
-						+ " characters, without the NUL character."));
+				errors.add(new FieldError("email",
+						"must be 1 to " + SignUp.MAX_EMAIL_LENGTH + " characters, without the NUL character."));
 			}
 		}
 		String password = SignUp.string(body, "password", errors);
-		if (password != null && (password.isEmpty()
-				|| password.codePointCount(0, password.length()) > SignUp.MAX_PASSWORD_LENGTH)) {
+		if (password != null
+				&& (password.isEmpty() || password.codePointCount(0, password.length()) > SignUp.MAX_PASSWORD_LENGTH)) {
 			errors.add(new FieldError("password", "must be 1 to " + SignUp.MAX_PASSWORD_LENGTH + " characters."));
 		}
 		if (!errors.isEmpty()) {

@@ -17,22 +17,25 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * Limits wrong passwords. Every sign-in reserves its attempt before any password work, in one
- * atomic step per limit, and gives it back only when the password was right (or the work never
- * ran): 60 wrong passwords sent at once meet the limit as 60 sent one by one do.
+ * Limits wrong passwords. Every sign-in reserves its attempt before any password work, in
+ * one atomic step per limit, and gives it back only when the password was right (or the
+ * work never ran): 60 wrong passwords sent at once meet the limit as 60 sent one by one
+ * do.
  * <ul>
- * <li>Per account and client address, strictly: {@code perEmail} failures in the window.</li>
- * <li>Per client address, whatever the account: {@code perAddress} (one address trying many
- * accounts).</li>
- * <li>Per account across all addresses, a ceiling ({@code perAccount}) that no one address can
- * reach alone. Past it, attempts from addresses that have never signed in to the account are
- * delayed, each longer than the last, up to {@code maxDelay}, and only then refused; addresses
- * the account signed in from before are never slowed. So guessing from many addresses slows
- * down, while neither one attacker nor many lock the owner out.</li>
+ * <li>Per account and client address, strictly: {@code perEmail} failures in the
+ * window.</li>
+ * <li>Per client address, whatever the account: {@code perAddress} (one address trying
+ * many accounts).</li>
+ * <li>Per account across all addresses, a ceiling ({@code perAccount}) that no one
+ * address can reach alone. Past it, attempts from addresses that have never signed in to
+ * the account are delayed, each longer than the last, up to {@code maxDelay}, and only
+ * then refused; addresses the account signed in from before are never slowed. So guessing
+ * from many addresses slows down, while neither one attacker nor many lock the owner
+ * out.</li>
  * </ul>
- * Accounts are keyed as PostgreSQL folds their email ({@code lower(email)}), so that every
- * spelling that signs in to one account counts against that one account. In memory, per
- * instance, in caches bounded in size: N replicas allow up to N times the failures.
+ * Accounts are keyed as PostgreSQL folds their email ({@code lower(email)}), so that
+ * every spelling that signs in to one account counts against that one account. In memory,
+ * per instance, in caches bounded in size: N replicas allow up to N times the failures.
  */
 final class SignInLimiter {
 
@@ -64,7 +67,9 @@ final class SignInLimiter {
 		this.tooManyFailures = refusals(meters, "too_many_failures");
 	}
 
-	/** Every refused sign-in: a wrong email or password (401), or too many of them (429). */
+	/**
+	 * Every refused sign-in: a wrong email or password (401), or too many of them (429).
+	 */
 	private static Counter refusals(MeterRegistry meters, String reason) {
 		return Counter.builder("todo.sign_in.refusals")
 			.description("Sign-ins refused")
@@ -78,7 +83,8 @@ final class SignInLimiter {
 	}
 
 	/**
-	 * Takes one attempt from each limit, or none: throws the {@code 429} when a limit is used up.
+	 * Takes one attempt from each limit, or none: throws the {@code 429} when a limit is
+	 * used up.
 	 * @param account the account's key, its email as PostgreSQL folds it
 	 */
 	Attempt reserve(String account, String address) {
@@ -120,8 +126,9 @@ final class SignInLimiter {
 	}
 
 	/**
-	 * One reserved attempt: to be {@linkplain #succeeded() given back} when the password was
-	 * right, {@linkplain #cancelled() given back} when it was never checked, and kept otherwise.
+	 * One reserved attempt: to be {@linkplain #succeeded() given back} when the password
+	 * was right, {@linkplain #cancelled() given back} when it was never checked, and kept
+	 * otherwise.
 	 */
 	static final class Attempt {
 
@@ -137,8 +144,8 @@ final class SignInLimiter {
 
 		private final Duration delay;
 
-		private Attempt(SignInLimiter limiter, String pair, Bucket pairBucket, Bucket addressBucket, @Nullable Ceiling ceiling,
-				Duration delay) {
+		private Attempt(SignInLimiter limiter, String pair, Bucket pairBucket, Bucket addressBucket,
+				@Nullable Ceiling ceiling, Duration delay) {
 			this.limiter = limiter;
 			this.pair = pair;
 			this.pairBucket = pairBucket;
@@ -147,7 +154,10 @@ final class SignInLimiter {
 			this.delay = delay;
 		}
 
-		/** How long to wait before the password is checked: zero below the account's ceiling. */
+		/**
+		 * How long to wait before the password is checked: zero below the account's
+		 * ceiling.
+		 */
 		Duration delay() {
 			return this.delay;
 		}
@@ -173,16 +183,23 @@ final class SignInLimiter {
 	}
 
 	/**
-	 * An account's failures from all addresses, as a generic cell rate: up to the ceiling at
-	 * once, then one more per window / ceiling; an attempt past the ceiling waits for its turn,
-	 * so each waits longer than the one before, and none waits more than the longest delay.
+	 * An account's failures from all addresses, as a generic cell rate: up to the ceiling
+	 * at once, then one more per window / ceiling; an attempt past the ceiling waits for
+	 * its turn, so each waits longer than the one before, and none waits more than the
+	 * longest delay.
 	 */
 	static final class Ceiling {
 
-		/** When the allowance would be whole again, on the {@link System#nanoTime()} clock. */
+		/**
+		 * When the allowance would be whole again, on the {@link System#nanoTime()}
+		 * clock.
+		 */
 		private long fullAt = Long.MIN_VALUE;
 
-		/** The wait before this attempt may go on, or -1 when it would be longer than allowed. */
+		/**
+		 * The wait before this attempt may go on, or -1 when it would be longer than
+		 * allowed.
+		 */
 		synchronized long reserve(long now, long interval, long window, long maxDelay) {
 			long start = (this.fullAt == Long.MIN_VALUE || this.fullAt - now < 0) ? now : this.fullAt;
 			long next = start + interval;

@@ -11,8 +11,8 @@ import app.todo.web.ValidationException;
 import app.todo.web.ValidationException.FieldError;
 
 /**
- * The body of {@code POST /api/auth/sign-up}, validated: an email of at most 254 characters, a
- * password of 8 to 128 characters, a name of 1 to 200.
+ * The body of {@code POST /api/auth/sign-up}, validated: an email of at most 254
+ * characters, a password of 8 to 128 characters, a name of 1 to 200.
  */
 record SignUp(String email, String password, String name) {
 
@@ -24,8 +24,12 @@ record SignUp(String email, String password, String name) {
 
 	static final int MAX_NAME_LENGTH = 200;
 
-	/** One @, something on each side, a dot in the domain, no spaces or control characters. */
-	private static final Pattern EMAIL = Pattern.compile("[^@\\s\\p{Cntrl}]+@[^@\\s\\p{Cntrl}.]+(\\.[^@\\s\\p{Cntrl}.]+)+");
+	/**
+	 * One @, something on each side, a dot in the domain, no spaces or control
+	 * characters.
+	 */
+	private static final Pattern EMAIL = Pattern
+		.compile("[^@\\s\\p{Cntrl}]+@[^@\\s\\p{Cntrl}.]+(\\.[^@\\s\\p{Cntrl}.]+)+");
 
 	private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 

@@ -22,15 +22,18 @@ import app.todo.InvalidConfigurationException;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 /**
- * The Ed25519 key the API signs its own tokens with: given by {@code ACCOUNTS_SIGNING_KEY}, or
- * generated on first start and kept in the database. Replicas starting at once each offer a
- * key with an insert-if-absent and all read back the one that won.
+ * The Ed25519 key the API signs its own tokens with: given by
+ * {@code ACCOUNTS_SIGNING_KEY}, or generated on first start and kept in the database.
+ * Replicas starting at once each offer a key with an insert-if-absent and all read back
+ * the one that won.
  */
 final class SigningKeys {
 
 	static final String PURPOSE = "accounts";
 
-	/** PKCS#8 of an Ed25519 private key is this prefix and the 32-byte seed (RFC 8410). */
+	/**
+	 * PKCS#8 of an Ed25519 private key is this prefix and the 32-byte seed (RFC 8410).
+	 */
 	private static final byte[] PKCS8_ED25519_PREFIX = { 0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b,
 			0x65, 0x70, 0x04, 0x22, 0x04, 0x20 };
 
@@ -48,13 +51,14 @@ final class SigningKeys {
 
 	/** The purpose's key, made and stored if there is none yet. */
 	Mono<OctetKeyPair> loadOrCreate(String purpose) {
-		return Mono.fromCallable(SigningKeys::generate).flatMap((offered) -> this.db.sql(OFFER)
-			.bind("purpose", purpose)
-			.bind("keyId", offered.getKeyID())
-			.bind("jwk", offered.toJSONString())
-			.then()
-			.then(this.db.sql(READ).bind("purpose", purpose).map((row) -> row.get(0, String.class)).one())
-			.map(SigningKeys::parseStored));
+		return Mono.fromCallable(SigningKeys::generate)
+			.flatMap((offered) -> this.db.sql(OFFER)
+				.bind("purpose", purpose)
+				.bind("keyId", offered.getKeyID())
+				.bind("jwk", offered.toJSONString())
+				.then()
+				.then(this.db.sql(READ).bind("purpose", purpose).map((row) -> row.get(0, String.class)).one())
+				.map(SigningKeys::parseStored));
 	}
 
 	static OctetKeyPair generate() throws JOSEException {
@@ -62,8 +66,9 @@ final class SigningKeys {
 	}
 
 	/**
-	 * {@code ACCOUNTS_SIGNING_KEY}: an OKP JWK with its private part {@code d}, or a PKCS#8
-	 * PEM as {@code openssl genpkey -algorithm ed25519} writes it. Never echoed in an error.
+	 * {@code ACCOUNTS_SIGNING_KEY}: an OKP JWK with its private part {@code d}, or a
+	 * PKCS#8 PEM as {@code openssl genpkey -algorithm ed25519} writes it. Never echoed in
+	 * an error.
 	 */
 	static OctetKeyPair parseConfigured(String value) {
 		try {
@@ -97,14 +102,13 @@ final class SigningKeys {
 	private static OctetKeyPair fromPem(String pem) throws GeneralSecurityException {
 		String base64 = pem.replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "").replaceAll("\\s", "");
 		byte[] der = Base64.getDecoder().decode(base64.getBytes(StandardCharsets.US_ASCII));
-		if (der.length != PKCS8_ED25519_PREFIX.length + 32
-				|| !Arrays.equals(der, 0, PKCS8_ED25519_PREFIX.length, PKCS8_ED25519_PREFIX, 0, PKCS8_ED25519_PREFIX.length)) {
+		if (der.length != PKCS8_ED25519_PREFIX.length + 32 || !Arrays.equals(der, 0, PKCS8_ED25519_PREFIX.length,
+				PKCS8_ED25519_PREFIX, 0, PKCS8_ED25519_PREFIX.length)) {
 			throw new IllegalArgumentException("Not an Ed25519 PKCS#8 key");
 		}
 		byte[] seed = Arrays.copyOfRange(der, PKCS8_ED25519_PREFIX.length, der.length);
 		Ed25519Sign.KeyPair pair = Ed25519Sign.KeyPair.newKeyPairFromSeed(seed);
-		return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(pair.getPublicKey()))
-			.d(Base64URL.encode(seed))
+		return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(pair.getPublicKey())).d(Base64URL.encode(seed))
 			.build();
 	}
 

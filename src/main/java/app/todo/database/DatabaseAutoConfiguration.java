@@ -17,9 +17,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 
 /**
- * Connection details from {@code DATABASE_URL}, or an embedded PostgreSQL when it is unset in
- * the development run. An auto-configuration, so that it backs off when tests bring a
- * Testcontainers {@code @ServiceConnection}.
+ * Connection details from {@code DATABASE_URL}, or an embedded PostgreSQL when it is
+ * unset in the development run. An auto-configuration, so that it backs off when tests
+ * bring a Testcontainers {@code @ServiceConnection}.
  */
 @AutoConfiguration(before = { R2dbcAutoConfiguration.class, LiquibaseAutoConfiguration.class },
 		afterName = "org.springframework.boot.testcontainers.service.connection.ServiceConnectionAutoConfiguration")
@@ -43,9 +43,10 @@ class DatabaseAutoConfiguration {
 	}
 
 	/**
-	 * The embedded PostgreSQL's library and binaries are on the class path of the development
-	 * run and the tests only: the packaged jar leaves them out (see pom.xml), so that a
-	 * deployment without {@code DATABASE_URL} stops instead of keeping its data in a container.
+	 * The embedded PostgreSQL's library and binaries are on the class path of the
+	 * development run and the tests only: the packaged jar leaves them out (see pom.xml),
+	 * so that a deployment without {@code DATABASE_URL} stops instead of keeping its data
+	 * in a container.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "io.zonky.test.db.postgres.embedded.EmbeddedPostgres")

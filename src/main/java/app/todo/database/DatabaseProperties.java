@@ -13,10 +13,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Where the data lives.
  *
- * @param url a libpq-style URL ({@code DATABASE_URL}); blank means the embedded PostgreSQL
- * @param embeddedDirectory data folder of the embedded PostgreSQL; unset means a throw-away one
- * @param statementTimeout {@code DATABASE_STATEMENT_TIMEOUT}: PostgreSQL cancels any statement
- * of a request that runs longer; zero leaves it to the server's own setting
+ * @param url a libpq-style URL ({@code DATABASE_URL}); blank means the embedded
+ * PostgreSQL
+ * @param embeddedDirectory data folder of the embedded PostgreSQL; unset means a
+ * throw-away one
+ * @param statementTimeout {@code DATABASE_STATEMENT_TIMEOUT}: PostgreSQL cancels any
+ * statement of a request that runs longer; zero leaves it to the server's own setting
  */
 @ConfigurationProperties("todo.database")
 record DatabaseProperties(@Nullable String url, @Nullable Path embeddedDirectory,

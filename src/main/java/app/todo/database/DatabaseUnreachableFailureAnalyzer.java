@@ -6,9 +6,9 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Start-up migrates the schema first, so it is where an unreachable or misconfigured database
- * shows: say so in a line instead of a page of stack trace. The driver's message names host,
- * port and user, never the password.
+ * Start-up migrates the schema first, so it is where an unreachable or misconfigured
+ * database shows: say so in a line instead of a page of stack trace. The driver's message
+ * names host, port and user, never the password.
  */
 class DatabaseUnreachableFailureAnalyzer extends AbstractFailureAnalyzer<SQLException> {
 

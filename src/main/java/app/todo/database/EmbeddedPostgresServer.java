@@ -16,8 +16,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A real PostgreSQL started from the binaries on the class path, for the run command and the
- * tests when no database is configured.
+ * A real PostgreSQL started from the binaries on the class path, for the run command and
+ * the tests when no database is configured.
  */
 final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -31,11 +31,14 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 
 	/**
 	 * Starts PostgreSQL on a free port.
-	 * @param directory the data folder, kept across restarts; {@code null} for a throw-away one
+	 * @param directory the data folder, kept across restarts; {@code null} for a
+	 * throw-away one
 	 */
 	static EmbeddedPostgresServer start(@Nullable Path directory) throws IOException {
-		// No shutdown hook of its own: on SIGTERM it would stop PostgreSQL under the requests that
-		// the graceful shutdown lets finish; the context closes it after the connection pool
+		// No shutdown hook of its own: on SIGTERM it would stop PostgreSQL under the
+		// requests that
+		// the graceful shutdown lets finish; the context closes it after the connection
+		// pool
 		EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 			.setPGStartupWait(Duration.ofSeconds(60))
 			.setRegisterShutdownHook(false);
@@ -43,7 +46,8 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 			Path data = directory.toAbsolutePath();
 			Files.createDirectories(data);
 			stopOrphanedServer(data);
-			// The builder's default trades durability for speed, which only suits throw-away data
+			// The builder's default trades durability for speed, which only suits
+			// throw-away data
 			builder.setDataDirectory(data).setCleanDataDirectory(false).setServerConfig("synchronous_commit", "on");
 		}
 		EmbeddedPostgres postgres = builder.start();
@@ -53,8 +57,8 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 	}
 
 	/**
-	 * A JVM killed with SIGKILL leaves its postmaster running with the data folder locked; stop
-	 * it so that this start can own the folder.
+	 * A JVM killed with SIGKILL leaves its postmaster running with the data folder
+	 * locked; stop it so that this start can own the folder.
 	 */
 	private static void stopOrphanedServer(Path data) throws IOException {
 		Path pidFile = data.resolve("postmaster.pid");
@@ -68,7 +72,8 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 		ProcessHandle.of(Long.parseLong(lines.get(0).strip()))
 			.filter((process) -> process.info().command().map((command) -> command.contains("postgres")).orElse(false))
 			.ifPresent((postmaster) -> {
-				logger.warn("Stopping the PostgreSQL server (pid " + postmaster.pid() + ") left running by a previous run");
+				logger.warn(
+						"Stopping the PostgreSQL server (pid " + postmaster.pid() + ") left running by a previous run");
 				postmaster.destroy();
 				try {
 					postmaster.onExit().get(30, TimeUnit.SECONDS);

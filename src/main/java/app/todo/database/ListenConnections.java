@@ -5,8 +5,9 @@ import io.r2dbc.spi.ConnectionFactoryOptions;
 import app.todo.InvalidConfigurationException;
 
 /**
- * The connection options of a further PostgreSQL URL, such as {@code DATABASE_LISTEN_URL}: read
- * as {@code DATABASE_URL} is, with errors that name the variable they come from.
+ * The connection options of a further PostgreSQL URL, such as
+ * {@code DATABASE_LISTEN_URL}: read as {@code DATABASE_URL} is, with errors that name the
+ * variable they come from.
  */
 public final class ListenConnections {
 

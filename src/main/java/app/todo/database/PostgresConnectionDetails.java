@@ -25,13 +25,17 @@ import org.springframework.boot.liquibase.autoconfigure.LiquibaseConnectionDetai
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcConnectionDetails;
 
 /**
- * One PostgreSQL database, handed to R2DBC for requests and to JDBC for Liquibase's migrations.
+ * One PostgreSQL database, handed to R2DBC for requests and to JDBC for Liquibase's
+ * migrations.
  *
  * @param parameters libpq query parameters, by their libpq names
  */
 record PostgresConnectionDetails(String host, int port, String database, String username, @Nullable String password,
 		Map<String, String> parameters)
-		implements R2dbcConnectionDetails, JdbcConnectionDetails, LiquibaseConnectionDetails {
+		implements
+			R2dbcConnectionDetails,
+			JdbcConnectionDetails,
+			LiquibaseConnectionDetails {
 
 	private static final List<String> SUPPORTED_PARAMETERS = List.of("sslmode", "sslrootcert", "application_name",
 			"connect_timeout", "channel_binding", "options");
@@ -122,9 +126,8 @@ record PostgresConnectionDetails(String host, int port, String database, String 
 	}
 
 	private static InvalidConfigurationException invalid(String problem) {
-		return new InvalidConfigurationException("DATABASE_URL " + problem + ".",
-				"Set DATABASE_URL to a URL such as " + EXAMPLE
-						+ " (percent-encode special characters in the password).");
+		return new InvalidConfigurationException("DATABASE_URL " + problem + ".", "Set DATABASE_URL to a URL such as "
+				+ EXAMPLE + " (percent-encode special characters in the password).");
 	}
 
 	@Override
@@ -142,14 +145,16 @@ record PostgresConnectionDetails(String host, int port, String database, String 
 		}
 		this.parameters.forEach((name, value) -> {
 			switch (name) {
-				case "sslmode" -> options.option(PostgresqlConnectionFactoryProvider.SSL_MODE, SSLMode.fromValue(value));
+				case "sslmode" ->
+					options.option(PostgresqlConnectionFactoryProvider.SSL_MODE, SSLMode.fromValue(value));
 				case "sslrootcert" -> options.option(PostgresqlConnectionFactoryProvider.SSL_ROOT_CERT, value);
 				case "application_name" -> options.option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, value);
 				case "connect_timeout" ->
 					options.option(ConnectionFactoryOptions.CONNECT_TIMEOUT, Duration.ofSeconds(Long.parseLong(value)));
 				case "channel_binding" -> options.option(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING,
 						ChannelBindingMode.valueOf(value.toUpperCase(Locale.ROOT)));
-				// Sent as the "options" startup parameter, as libpq does: Neon reads endpoint=... from it
+				// Sent as the "options" startup parameter, as libpq does: Neon reads
+				// endpoint=... from it
 				case "options" -> options.option(PostgresqlConnectionFactoryProvider.OPTIONS, Map.of("options", value));
 				default -> throw new IllegalStateException("Unmapped parameter " + name);
 			}
@@ -164,8 +169,8 @@ record PostgresConnectionDetails(String host, int port, String database, String 
 			.map((parameter) -> jdbcName(parameter.getKey()) + "="
 					+ URLEncoder.encode(parameter.getValue(), StandardCharsets.UTF_8))
 			.collect(Collectors.joining("&"));
-		return "jdbc:postgresql://" + this.host + ":" + this.port + "/" + URLEncoder.encode(this.database, StandardCharsets.UTF_8)
-				+ (query.isEmpty() ? "" : "?" + query);
+		return "jdbc:postgresql://" + this.host + ":" + this.port + "/"
+				+ URLEncoder.encode(this.database, StandardCharsets.UTF_8) + (query.isEmpty() ? "" : "?" + query);
 	}
 
 	private static String jdbcName(String libpqName) {

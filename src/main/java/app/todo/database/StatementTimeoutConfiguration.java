@@ -10,11 +10,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Every connection of the requests' pool starts with {@code statement_timeout} set, whichever
- * database it reaches (also one that tests bring): a query that would scan far more than a
- * request should is cancelled by PostgreSQL, and the request answers {@code 503}, instead of
- * holding a pooled connection and a server process for as long as it takes. Migrations run
- * over JDBC, without it.
+ * Every connection of the requests' pool starts with {@code statement_timeout} set,
+ * whichever database it reaches (also one that tests bring): a query that would scan far
+ * more than a request should is cancelled by PostgreSQL, and the request answers
+ * {@code 503}, instead of holding a pooled connection and a server process for as long as
+ * it takes. Migrations run over JDBC, without it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(DatabaseProperties.class)

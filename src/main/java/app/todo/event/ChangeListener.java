@@ -24,10 +24,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The one connection of this instance that LISTENs to {@code task_changes} (see
- * {@code 007-live-updates.sql}), outside the requests' pool: a session of its own, which a
- * transaction-mode pooler cannot give, hence {@code DATABASE_LISTEN_URL}. A lost connection is
- * opened again, with a growing delay, and then every stream reads from its floor, so that a
- * change made meanwhile reaches it all the same.
+ * {@code 007-live-updates.sql}), outside the requests' pool: a session of its own, which
+ * a transaction-mode pooler cannot give, hence {@code DATABASE_LISTEN_URL}. A lost
+ * connection is opened again, with a growing delay, and then every stream reads from its
+ * floor, so that a change made meanwhile reaches it all the same.
  */
 @Component
 class ChangeListener implements SmartLifecycle {
@@ -38,7 +38,10 @@ class ChangeListener implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(ChangeListener.class);
 
-	/** How often the connection is checked: a connection dropped without a word is found this soon. */
+	/**
+	 * How often the connection is checked: a connection dropped without a word is found
+	 * this soon.
+	 */
 	private static final Duration CHECK_INTERVAL = Duration.ofSeconds(30);
 
 	private final ConnectionFactory connections;
@@ -53,7 +56,8 @@ class ChangeListener implements SmartLifecycle {
 		ConnectionFactoryOptions options = properties.hasListenUrl()
 				? ListenConnections.options("DATABASE_LISTEN_URL", properties.listenUrl())
 				: database.getConnectionFactoryOptions();
-		// Named, so that operators tell it from the pool's connections in pg_stat_activity
+		// Named, so that operators tell it from the pool's connections in
+		// pg_stat_activity
 		this.connections = ConnectionFactories.get(ConnectionFactoryOptions.builder()
 			.from(options)
 			.option(PostgresqlConnectionFactoryProvider.APPLICATION_NAME, APPLICATION_NAME)
@@ -96,12 +100,13 @@ class ChangeListener implements SmartLifecycle {
 							this.streams.changed(userId);
 						}
 						return (Object) notification;
-					}), Flux.interval(CHECK_INTERVAL).concatMap((tick) -> connection.createStatement("SELECT 1")
-						.execute()
-						.flatMap(PostgresqlResult::getRowsUpdated)
-						.then()
-						.timeout(Duration.ofSeconds(10))
-						.thenReturn((Object) tick))))
+					}), Flux.interval(CHECK_INTERVAL)
+						.concatMap((tick) -> connection.createStatement("SELECT 1")
+							.execute()
+							.flatMap(PostgresqlResult::getRowsUpdated)
+							.then()
+							.timeout(Duration.ofSeconds(10))
+							.thenReturn((Object) tick))))
 					.concatWith(Mono.error(() -> new IllegalStateException("the connection was closed"))),
 				(connection) -> Mono.from(connection.close()).onErrorResume((ex) -> Mono.empty()));
 	}

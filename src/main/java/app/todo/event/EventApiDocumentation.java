@@ -44,14 +44,19 @@ class EventApiDocumentation implements OpenApiCustomizer {
 					+ "`version`; a change may come twice. Authenticate with the bearer token, or (`EventSource`, "
 					+ "which sends no headers) with `?ticket=` from `POST /api/events/ticket`.")
 			.addTagsItem(TAG)
-			.addParametersItem(query(EventHandler.TICKET, "A one-time ticket from `POST /api/events/ticket`, instead of "
-					+ "the bearer token; a used or expired one is a 401.", string()))
-			.addParametersItem(query(EventHandler.UPDATED_SINCE, "Resume from the `Sync-Token` of a delta sync (or an "
-					+ "event id): changes since then come first.", string()))
-			.addParametersItem(requestHeader(EventHandler.LAST_EVENT_ID, "Resume from this event id (over "
-					+ "`updated_since`).", string()))
-			.responses(new ApiResponses().addApiResponse("200", new ApiResponse().description("The stream of events.")
-				.content(new Content().addMediaType("text/event-stream", new MediaType().schema(string()))))),
+			.addParametersItem(query(EventHandler.TICKET,
+					"A one-time ticket from `POST /api/events/ticket`, instead of "
+							+ "the bearer token; a used or expired one is a 401.",
+					string()))
+			.addParametersItem(query(EventHandler.UPDATED_SINCE,
+					"Resume from the `Sync-Token` of a delta sync (or an "
+							+ "event id): changes since then come first.",
+					string()))
+			.addParametersItem(requestHeader(EventHandler.LAST_EVENT_ID,
+					"Resume from this event id (over " + "`updated_since`).", string()))
+			.responses(new ApiResponses().addApiResponse("200",
+					new ApiResponse().description("The stream of events.")
+						.content(new Content().addMediaType("text/event-stream", new MediaType().schema(string()))))),
 				400, 410));
 		docs.add(HttpMethod.POST, EventRouter.TICKET, new Operation().operationId("createEventTicket")
 			.summary("A one-time ticket to open the event stream")
@@ -59,10 +64,12 @@ class EventApiDocumentation implements OpenApiCustomizer {
 					+ "`new EventSource('/api/events?ticket=' + ticket)` within `expires_in` seconds. The ticket opens "
 					+ "one stream, of the caller, that ends when this request's token expires.")
 			.addTagsItem(TAG)
-			.responses(new ApiResponses().addApiResponse("200", json("The ticket.",
-					docs.define("EventTicket", object().addProperty("ticket", string())
-						.addProperty("expires_in", integer(1, null))
-						.required(java.util.List.of("ticket", "expires_in")))))));
+			.responses(new ApiResponses().addApiResponse("200",
+					json("The ticket.",
+							docs.define("EventTicket",
+									object().addProperty("ticket", string())
+										.addProperty("expires_in", integer(1, null))
+										.required(java.util.List.of("ticket", "expires_in")))))));
 	}
 
 }

@@ -68,7 +68,8 @@ class EventHandler {
 	}
 
 	Mono<ServerResponse> ticket(ServerRequest request) {
-		return bearer(request).switchIfEmpty(Mono.error(() -> new StreamUnauthorizedException("A bearer token is required.")))
+		return bearer(request)
+			.switchIfEmpty(Mono.error(() -> new StreamUnauthorizedException("A bearer token is required.")))
 			.flatMap((holder) -> this.tickets.issue(holder.userId(), holder.tokenExpiresAt()))
 			.flatMap((ticket) -> ServerResponse.ok()
 				.contentType(MediaType.APPLICATION_JSON)
@@ -96,7 +97,10 @@ class EventHandler {
 					authentication.getToken().getExpiresAt()));
 	}
 
-	/** {@code Last-Event-ID} (sent by EventSource when it reconnects) over {@code updated_since}. */
+	/**
+	 * {@code Last-Event-ID} (sent by EventSource when it reconnects) over
+	 * {@code updated_since}.
+	 */
 	private @Nullable Long resumeFrom(ServerRequest request, String userId) {
 		String lastEventId = request.headers().firstHeader(LAST_EVENT_ID);
 		if (lastEventId != null && !lastEventId.isEmpty()) {

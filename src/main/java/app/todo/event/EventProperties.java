@@ -10,15 +10,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Live updates ({@code GET /api/events}): where the instance listens, and what streams it holds.
+ * Live updates ({@code GET /api/events}): where the instance listens, and what streams it
+ * holds.
  *
- * @param listenUrl {@code DATABASE_LISTEN_URL}: a direct (session) connection for LISTEN, for
- * when {@code DATABASE_URL} goes through a transaction-mode pooler; blank means the connection
- * details of {@code DATABASE_URL}
- * @param maxStreams {@code EVENTS_MAX_STREAMS}: open streams per instance at most; beyond, a 503
+ * @param listenUrl {@code DATABASE_LISTEN_URL}: a direct (session) connection for LISTEN,
+ * for when {@code DATABASE_URL} goes through a transaction-mode pooler; blank means the
+ * connection details of {@code DATABASE_URL}
+ * @param maxStreams {@code EVENTS_MAX_STREAMS}: open streams per instance at most;
+ * beyond, a 503
  * @param maxStreamsPerUser {@code EVENTS_MAX_STREAMS_PER_USER}: open streams per user and
  * instance at most; beyond, a 429
- * @param heartbeat how often an idle stream carries a comment line, so that proxies keep it open
+ * @param heartbeat how often an idle stream carries a comment line, so that proxies keep
+ * it open
  */
 @ConfigurationProperties("todo.events")
 record EventProperties(@Nullable String listenUrl, @DefaultValue("10000") int maxStreams,

@@ -34,19 +34,22 @@ import org.springframework.web.ErrorResponseException;
 /**
  * The open streams of this instance, by user, and what each one sends.
  * <p>
- * A notification (see {@link ChangeListener}) only says that a user's tasks changed; each of that
- * user's streams then reads the delta-sync feed from its own floor, page by page, at the pace
- * its client takes the events: a slow client holds at most one page and one pending
- * notification, never a growing queue, and a client that comes back later resumes from the last
- * id it received. Every event's id is a sync token: all its stream's changes below the token's
- * floor have been sent before it.
+ * A notification (see {@link ChangeListener}) only says that a user's tasks changed; each
+ * of that user's streams then reads the delta-sync feed from its own floor, page by page,
+ * at the pace its client takes the events: a slow client holds at most one page and one
+ * pending notification, never a growing queue, and a client that comes back later resumes
+ * from the last id it received. Every event's id is a sync token: all its stream's
+ * changes below the token's floor have been sent before it.
  */
 @Component
 class EventStreams implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(EventStreams.class);
 
-	/** Changes already sent that the next read will return again, remembered to skip them; beyond, they are sent twice. */
+	/**
+	 * Changes already sent that the next read will return again, remembered to skip them;
+	 * beyond, they are sent twice.
+	 */
 	private static final int MAX_REMEMBERED = 10_000;
 
 	private final TaskChangeLog log;
@@ -74,10 +77,11 @@ class EventStreams implements SmartLifecycle {
 	}
 
 	/**
-	 * Reserves a stream for the user, or refuses it (429 past the user's limit, 503 past the
-	 * instance's or while stopping); the events start when the returned flux is subscribed.
-	 *
-	 * @param floor where to resume from (a sync token's floor), or null for changes from now on
+	 * Reserves a stream for the user, or refuses it (429 past the user's limit, 503 past
+	 * the instance's or while stopping); the events start when the returned flux is
+	 * subscribed.
+	 * @param floor where to resume from (a sync token's floor), or null for changes from
+	 * now on
 	 * @param until when the token behind the stream expires: the stream ends then
 	 */
 	Flux<ServerSentEvent<Object>> open(String userId, @Nullable Long floor, Instant until) {
@@ -103,7 +107,8 @@ class EventStreams implements SmartLifecycle {
 			throw new TooManyStreamsException(this.properties.maxStreamsPerUser());
 		}
 		AtomicBoolean subscribed = new AtomicBoolean();
-		// A response never written (its client went away first) releases its place all the same
+		// A response never written (its client went away first) releases its place all
+		// the same
 		Mono.delay(Duration.ofSeconds(30)).subscribe((tick) -> {
 			if (subscribed.compareAndSet(false, true)) {
 				close(stream);
@@ -131,7 +136,10 @@ class EventStreams implements SmartLifecycle {
 		}
 	}
 
-	/** Notifications may have been missed (the listening connection was lost): every stream reads again. */
+	/**
+	 * Notifications may have been missed (the listening connection was lost): every
+	 * stream reads again.
+	 */
 	void changedAll() {
 		this.byUser.values().forEach((streams) -> streams.forEach(Stream::signal));
 	}
@@ -160,8 +168,8 @@ class EventStreams implements SmartLifecycle {
 	}
 
 	/**
-	 * Ends every stream before the server's graceful shutdown, which would otherwise wait for
-	 * them; their clients reconnect, to another instance, from their last id.
+	 * Ends every stream before the server's graceful shutdown, which would otherwise wait
+	 * for them; their clients reconnect, to another instance, from their last id.
 	 */
 	@Override
 	public void stop() {
@@ -185,8 +193,12 @@ class EventStreams implements SmartLifecycle {
 
 		private final AtomicBoolean closed = new AtomicBoolean();
 
-		/** At most one pending notification: more, while one waits, would read the same. */
-		private final Sinks.Many<Boolean> signals = Sinks.many().unicast().onBackpressureBuffer(Queues.<Boolean>one().get());
+		/**
+		 * At most one pending notification: more, while one waits, would read the same.
+		 */
+		private final Sinks.Many<Boolean> signals = Sinks.many()
+			.unicast()
+			.onBackpressureBuffer(Queues.<Boolean>one().get());
 
 		/** Read and written by one read at a time (concatMap). */
 		private @Nullable Long floor;
@@ -209,21 +221,23 @@ class EventStreams implements SmartLifecycle {
 		}
 
 		/**
-		 * A read that fails (the database unreachable, the pool exhausted) ends the stream
-		 * cleanly: its client reconnects from its last id, to this instance or another.
+		 * A read that fails (the database unreachable, the pool exhausted) ends the
+		 * stream cleanly: its client reconnects from its last id, to this instance or
+		 * another.
 		 */
 		Flux<ServerSentEvent<Object>> events() {
 			return this.signals.asFlux().concatMap((signal) -> read(), 1).onErrorResume((ex) -> {
-				// Debug only: an outage would write one line per open stream; readiness reports it
+				// Debug only: an outage would write one line per open stream; readiness
+				// reports it
 				logger.debug("An event stream ended, its changes could not be read: " + ex.getMessage());
 				return Flux.empty();
 			});
 		}
 
 		/**
-		 * Takes the next floor, then reads every change from the current one: a change below the
-		 * next floor had committed before it was taken, so it is among those read. All events
-		 * but the last carry the current floor, the last one the next.
+		 * Takes the next floor, then reads every change from the current one: a change
+		 * below the next floor had committed before it was taken, so it is among those
+		 * read. All events but the last carry the current floor, the last one the next.
 		 */
 		private Flux<ServerSentEvent<Object>> read() {
 			return EventStreams.this.log.floor().flatMapMany((next) -> {
@@ -235,7 +249,8 @@ class EventStreams implements SmartLifecycle {
 					.collectList()
 					.expand((page) -> (page.size() < TaskChangeLog.PAGE_SIZE) ? Mono.empty()
 							: EventStreams.this.log
-								.page(this.userId, from, page.get(page.size() - 1).xid(), page.get(page.size() - 1).taskId())
+								.page(this.userId, from, page.get(page.size() - 1).xid(),
+										page.get(page.size() - 1).taskId())
 								.collectList());
 				String current = EventStreams.this.log.token(this.userId, from);
 				String nextToken = EventStreams.this.log.token(this.userId, next);
@@ -255,7 +270,10 @@ class EventStreams implements SmartLifecycle {
 			});
 		}
 
-		/** After the read: the next floor is current; the first read also hands out where it stands. */
+		/**
+		 * After the read: the next floor is current; the first read also hands out where
+		 * it stands.
+		 */
 		private Flux<ServerSentEvent<Object>> advance(long next, Flux<ServerSentEvent<Object>> events) {
 			AtomicBoolean any = new AtomicBoolean();
 			return events.doOnNext((event) -> any.set(true)).concatWith(Mono.defer(() -> {
@@ -266,9 +284,11 @@ class EventStreams implements SmartLifecycle {
 				}
 				boolean first = this.first;
 				this.first = false;
-				// An id alone: EventSource keeps it for its reconnection, and dispatches nothing
+				// An id alone: EventSource keeps it for its reconnection, and dispatches
+				// nothing
 				return (first && !any.get())
-						? Mono.just(ServerSentEvent.builder().id(EventStreams.this.log.token(this.userId, next)).build())
+						? Mono
+							.just(ServerSentEvent.builder().id(EventStreams.this.log.token(this.userId, next)).build())
 						: Mono.empty();
 			}));
 		}

@@ -21,10 +21,11 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
 /**
- * One-time tickets that open a stream from a URL ({@code EventSource} sends no headers): 256
- * random bits, of which the database keeps only a SHA-256 digest, with the user and when the
- * token that asked for it expires. A ticket is consumed by the statement that reads it, so it
- * opens one stream at most, on any instance. Expired ones are purged every minute.
+ * One-time tickets that open a stream from a URL ({@code EventSource} sends no headers):
+ * 256 random bits, of which the database keeps only a SHA-256 digest, with the user and
+ * when the token that asked for it expires. A ticket is consumed by the statement that
+ * reads it, so it opens one stream at most, on any instance. Expired ones are purged
+ * every minute.
  */
 @Component
 class EventTickets implements SmartLifecycle {

@@ -40,16 +40,15 @@ import app.todo.web.ValidationException.FieldError;
 import org.springframework.http.HttpMethod;
 
 /**
- * The building blocks of the OpenAPI document ({@code /v3/api-docs}). Each feature documents its
- * routes next to its router, in an {@code OpenApiCustomizer} bean (see {@code TaskApiDocumentation}):
- * <pre>
+ * The building blocks of the OpenAPI document ({@code /v3/api-docs}). Each feature
+ * documents its routes next to its router, in an {@code OpenApiCustomizer} bean (see
+ * {@code TaskApiDocumentation}): <pre>
  * ApiDocs docs = ApiDocs.of(openApi);
  * docs.add(HttpMethod.GET, "/api/me", new Operation().operationId("getMe").summary("The caller")
  *     .responses(new ApiResponses().addApiResponse("200", ApiDocs.json("The caller", docs.schemaOf(Me.class)))));
- * </pre>
- * {@link #add} fills in what every route shares: under {@code /api/} the bearer token and its
- * {@code 401}, and {@code 503}; everywhere the rate limit's {@code 429}; a {@code HEAD} for every
- * {@code GET}; the path variables.
+ * </pre> {@link #add} fills in what every route shares: under {@code /api/} the bearer
+ * token and its {@code 401}, and {@code 503}; everywhere the rate limit's {@code 429}; a
+ * {@code HEAD} for every {@code GET}; the path variables.
  */
 public final class ApiDocs {
 
@@ -60,12 +59,18 @@ public final class ApiDocs {
 
 	public static final String PROBLEM_JSON = "application/problem+json";
 
-	/** The problem-details schema (RFC 9457), as {@code ProblemDetailsExceptionHandler} writes it. */
+	/**
+	 * The problem-details schema (RFC 9457), as {@code ProblemDetailsExceptionHandler}
+	 * writes it.
+	 */
 	public static final String PROBLEM = "Problem";
 
 	private static final Pattern PATH_VARIABLE = Pattern.compile("\\{([^}]+)}");
 
-	/** Jackson 2 (which swagger-core introspects with) told the naming that Jackson 3 serves. */
+	/**
+	 * Jackson 2 (which swagger-core introspects with) told the naming that Jackson 3
+	 * serves.
+	 */
 	private static final ModelConverters converters = converters();
 
 	private final OpenAPI openApi;
@@ -88,9 +93,10 @@ public final class ApiDocs {
 	}
 
 	/**
-	 * The schema of a type as Jackson serves it ({@code snake_case} members; for a record, every
-	 * component is present and only {@code @Nullable} ones may be {@code null}), registered under
-	 * {@code components/schemas}; returns a reference to it.
+	 * The schema of a type as Jackson serves it ({@code snake_case} members; for a
+	 * record, every component is present and only {@code @Nullable} ones may be
+	 * {@code null}), registered under {@code components/schemas}; returns a reference to
+	 * it.
 	 */
 	public Schema<?> schemaOf(Class<?> type) {
 		Map<String, Schema> resolved = converters.readAll(new AnnotatedType(type).resolveAsRef(true));
@@ -99,7 +105,10 @@ public final class ApiDocs {
 		return ref(type.getSimpleName());
 	}
 
-	/** Registers a hand-written schema under {@code components/schemas}; returns a reference to it. */
+	/**
+	 * Registers a hand-written schema under {@code components/schemas}; returns a
+	 * reference to it.
+	 */
 	public Schema<?> define(String name, Schema<?> schema) {
 		schemas().putIfAbsent(name, schema);
 		return ref(name);
@@ -107,9 +116,9 @@ public final class ApiDocs {
 
 	/**
 	 * Documents a route. Under {@code /api/}, unless the operation says otherwise with
-	 * {@code security(List.of())}, it needs the bearer token (adds the {@code 401}) and may meet
-	 * {@code 503}; everywhere adds {@code 429}, the {@code HEAD} of a {@code GET}, and declares the
-	 * path variables the operation left out as strings.
+	 * {@code security(List.of())}, it needs the bearer token (adds the {@code 401}) and
+	 * may meet {@code 503}; everywhere adds {@code 429}, the {@code HEAD} of a
+	 * {@code GET}, and declares the path variables the operation left out as strings.
 	 */
 	public ApiDocs add(HttpMethod method, String path, Operation operation) {
 		if (path.startsWith("/api/")) {
@@ -123,7 +132,8 @@ public final class ApiDocs {
 		Matcher variables = PATH_VARIABLE.matcher(path);
 		while (variables.find()) {
 			String name = variables.group(1);
-			if (operation.getParameters() == null || operation.getParameters().stream()
+			if (operation.getParameters() == null || operation.getParameters()
+				.stream()
 				.noneMatch((parameter) -> "path".equals(parameter.getIn()) && name.equals(parameter.getName()))) {
 				operation.addParametersItem(new Parameter().in("path").name(name).required(true).schema(string()));
 			}
@@ -140,8 +150,9 @@ public final class ApiDocs {
 	}
 
 	/**
-	 * Documents a route of both path forms: {@code /api/tasks...} and {@code /api/{user_id}/tasks...}
-	 * (the latter with {@code ForUser} after the operation id, and its {@code 403}).
+	 * Documents a route of both path forms: {@code /api/tasks...} and
+	 * {@code /api/{user_id}/tasks...} (the latter with {@code ForUser} after the
+	 * operation id, and its {@code 403}).
 	 * @param path the path under {@code /api}, such as {@code /tasks/{id}}
 	 */
 	public ApiDocs addForBothPathForms(HttpMethod method, String path, Operation operation) {
@@ -163,7 +174,10 @@ public final class ApiDocs {
 		return add(method, "/api/{user_id}" + path, forUser);
 	}
 
-	/** Adds the problem responses of these statuses, each with its usual description and headers. */
+	/**
+	 * Adds the problem responses of these statuses, each with its usual description and
+	 * headers.
+	 */
 	public static Operation addProblems(Operation operation, int... statuses) {
 		if (operation.getResponses() == null) {
 			operation.setResponses(new ApiResponses());
@@ -174,7 +188,9 @@ public final class ApiDocs {
 		return operation;
 	}
 
-	/** A problem-details response with the usual description and headers of its status. */
+	/**
+	 * A problem-details response with the usual description and headers of its status.
+	 */
 	public static ApiResponse problem(int status) {
 		ApiResponse response = problem(switch (status) {
 			case 400 -> "A malformed request: a body that is not a JSON object, or a query parameter with an unknown"
@@ -194,12 +210,16 @@ public final class ApiDocs {
 			default -> "A problem.";
 		});
 		switch (status) {
-			case 401 -> response.addHeaderObject("WWW-Authenticate", header("`Bearer`, with `error=\"invalid_token\"` when a token was sent."));
+			case 401 -> response.addHeaderObject("WWW-Authenticate",
+					header("`Bearer`, with `error=\"invalid_token\"` when a token was sent."));
 			case 405 -> response.addHeaderObject("Allow", header("The methods of the route."));
-			case 429 -> response.addHeaderObject("Retry-After", header("Seconds to wait before retrying.", integer(0, null)))
-				.addHeaderObject("RateLimit", header("The bucket's remaining requests and seconds to its reset (IETF draft)."))
-				.addHeaderObject("RateLimit-Policy", header("The bucket's quota and window (IETF draft)."));
-			case 503 -> response.addHeaderObject("Retry-After", header("Seconds to wait before retrying.", integer(0, null)));
+			case 429 ->
+				response.addHeaderObject("Retry-After", header("Seconds to wait before retrying.", integer(0, null)))
+					.addHeaderObject("RateLimit",
+							header("The bucket's remaining requests and seconds to its reset (IETF draft)."))
+					.addHeaderObject("RateLimit-Policy", header("The bucket's quota and window (IETF draft)."));
+			case 503 ->
+				response.addHeaderObject("Retry-After", header("Seconds to wait before retrying.", integer(0, null)));
 			default -> {
 			}
 		}
@@ -218,7 +238,10 @@ public final class ApiDocs {
 			.content(new Content().addMediaType(JSON, new MediaType().schema(schema)));
 	}
 
-	/** A JSON request body, readable as each of the media types (default {@code application/json}). */
+	/**
+	 * A JSON request body, readable as each of the media types (default
+	 * {@code application/json}).
+	 */
 	public static RequestBody jsonBody(Schema<?> schema, boolean required, String... mediaTypes) {
 		Content content = new Content();
 		for (String mediaType : (mediaTypes.length > 0) ? mediaTypes : new String[] { JSON }) {
@@ -309,7 +332,9 @@ public final class ApiDocs {
 		this.openApi.setPaths(sorted);
 	}
 
-	/** Every component of a record is served; only the {@code @Nullable} ones may be null. */
+	/**
+	 * Every component of a record is served; only the {@code @Nullable} ones may be null.
+	 */
 	private void describeRecord(Class<?> type) {
 		Schema<?> schema = schemas().get(type.getSimpleName());
 		if (!type.isRecord() || schema == null || schema.getProperties() == null) {
@@ -364,8 +389,9 @@ public final class ApiDocs {
 		Operation head = copy(get).operationId(get.getOperationId() + "Head")
 			.summary((get.getSummary() != null) ? get.getSummary() + " (headers only)" : null);
 		ApiResponses responses = new ApiResponses();
-		get.getResponses().forEach((status, response) -> responses.addApiResponse(status,
-				new ApiResponse().description(response.getDescription()).headers(response.getHeaders())));
+		get.getResponses()
+			.forEach((status, response) -> responses.addApiResponse(status,
+					new ApiResponse().description(response.getDescription()).headers(response.getHeaders())));
 		return head.responses(responses);
 	}
 
@@ -399,8 +425,9 @@ public final class ApiDocs {
 
 	private static ModelConverters converters() {
 		ModelConverters converters = new ModelConverters(true);
-		converters.addConverter(new ModelResolver(Json31.mapper().copy()
-			.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)).openapi31(true));
+		converters.addConverter(
+				new ModelResolver(Json31.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE))
+					.openapi31(true));
 		return converters;
 	}
 

@@ -13,9 +13,9 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * springdoc builds the document on first request with blocking classpath scans, and serves the
- * UI's files with blocking reads: these requests (and only these) run on the bounded elastic
- * scheduler, never on an event-loop thread.
+ * springdoc builds the document on first request with blocking classpath scans, and
+ * serves the UI's files with blocking reads: these requests (and only these) run on the
+ * bounded elastic scheduler, never on an event-loop thread.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)

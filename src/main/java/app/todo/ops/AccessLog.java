@@ -15,9 +15,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * One line per request, written when Spring's server observation stops: after the problem
- * details handler has chosen the status and the body has been sent (or the client went away).
- * It names the route template when one matched and the path otherwise, never the query string
- * (it may carry secrets) nor any header (the token is one). Probes ({@link ProbePaths}) log at debug level only.
+ * details handler has chosen the status and the body has been sent (or the client went
+ * away). It names the route template when one matched and the path otherwise, never the
+ * query string (it may carry secrets) nor any header (the token is one). Probes
+ * ({@link ProbePaths}) log at debug level only.
  */
 @Component
 class AccessLog implements ObservationHandler<ServerRequestObservationContext> {
@@ -47,7 +48,8 @@ class AccessLog implements ObservationHandler<ServerRequestObservationContext> {
 		String line = request.getMethod().name() + " " + ((pattern != null) ? pattern : path) + " "
 				+ (context.isConnectionAborted() ? "aborted" : (status != null) ? status.value() : "-") + " " + millis
 				+ " ms request_id=" + requestId + ((traceId != null) ? " trace_id=" + traceId : "");
-		// The observation stops outside the request's Reactor context: put the id back for this line
+		// The observation stops outside the request's Reactor context: put the id back
+		// for this line
 		String previous = MDC.get(RequestIds.KEY);
 		MDC.put(RequestIds.KEY, requestId);
 		try {

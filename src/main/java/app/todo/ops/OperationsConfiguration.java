@@ -50,8 +50,8 @@ class OperationsConfiguration {
 
 	/**
 	 * Metrics and the build's version only ever on the management port: with no
-	 * {@code MANAGEMENT_SERVER_PORT} the actuator shares the public port, where only the probes
-	 * belong.
+	 * {@code MANAGEMENT_SERVER_PORT} the actuator shares the public port, where only the
+	 * probes belong.
 	 */
 	@Bean
 	EndpointFilter<ExposableWebEndpoint> metricsOnlyOnManagementPort(Environment environment) {
@@ -61,20 +61,23 @@ class OperationsConfiguration {
 
 	/**
 	 * Health details (each component: the database, the JWKS, disk space) in
-	 * {@code /actuator/health} on the management port only. The settings show none anywhere, so
-	 * the public port never does; the probes' groups stay bare on both ports.
+	 * {@code /actuator/health} on the management port only. The settings show none
+	 * anywhere, so the public port never does; the probes' groups stay bare on both
+	 * ports.
 	 */
 	@Bean
 	HealthEndpointGroupsPostProcessor healthDetailsOnManagementPort(Environment environment) {
 		boolean separatePort = ManagementPortType.get(environment) == ManagementPortType.DIFFERENT;
-		return (groups) -> separatePort ? HealthEndpointGroups.of(new Detailed(groups.getPrimary()),
-				groups.getNames().stream().collect(Collectors.toMap(Function.identity(), groups::get))) : groups;
+		return (groups) -> separatePort
+				? HealthEndpointGroups.of(new Detailed(groups.getPrimary()),
+						groups.getNames().stream().collect(Collectors.toMap(Function.identity(), groups::get)))
+				: groups;
 	}
 
 	/**
-	 * Reactor Netty's connection, byte-buffer and event-loop meters. Its per-request meters are
-	 * labelled with a constant instead of the raw URI, which would carry task and user ids;
-	 * {@code http.server.requests} has the route templates.
+	 * Reactor Netty's connection, byte-buffer and event-loop meters. Its per-request
+	 * meters are labelled with a constant instead of the raw URI, which would carry task
+	 * and user ids; {@code http.server.requests} has the route templates.
 	 */
 	@Bean
 	NettyServerCustomizer nettyMetrics() {
@@ -82,11 +85,12 @@ class OperationsConfiguration {
 	}
 
 	/**
-	 * The database check of readiness ({@code r2dbc}, replacing Spring Boot's own), at most one
-	 * round trip per {@link #DATABASE_CHECK_TTL}: the probes are public and never rate limited, and
-	 * each check takes a pooled connection, so without it a flood of {@code /readyz} would drain
-	 * the pool under everyone else. Probes at the same moment share one check, and a check runs to
-	 * its end even when the probe that started it goes away.
+	 * The database check of readiness ({@code r2dbc}, replacing Spring Boot's own), at
+	 * most one round trip per {@link #DATABASE_CHECK_TTL}: the probes are public and
+	 * never rate limited, and each check takes a pooled connection, so without it a flood
+	 * of {@code /readyz} would drain the pool under everyone else. Probes at the same
+	 * moment share one check, and a check runs to its end even when the probe that
+	 * started it goes away.
 	 */
 	@Bean
 	ReactiveHealthIndicator r2dbcHealthIndicator(ConnectionFactory connectionFactory) {

@@ -13,11 +13,12 @@ import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 
 /**
- * Request and trace ids for every request. The request id is the caller's {@code X-Request-Id}
- * when it is a short token, a new one otherwise; it goes back in the response, into the access
- * log and, through Reactor's context, into the MDC of the lines logged while the request is
- * handled, the problem details handler's included (hence a decorator around the whole handler).
- * The response also carries the trace id (see {@link TraceIdHeader}), so that a client can quote it.
+ * Request and trace ids for every request. The request id is the caller's
+ * {@code X-Request-Id} when it is a short token, a new one otherwise; it goes back in the
+ * response, into the access log and, through Reactor's context, into the MDC of the lines
+ * logged while the request is handled, the problem details handler's included (hence a
+ * decorator around the whole handler). The response also carries the trace id (see
+ * {@link TraceIdHeader}), so that a client can quote it.
  */
 final class RequestIds {
 
@@ -28,7 +29,9 @@ final class RequestIds {
 	/** The MDC key and the Reactor context key. */
 	static final String KEY = "request_id";
 
-	/** No spaces, quotes or control characters: the id is written into log lines as is. */
+	/**
+	 * No spaces, quotes or control characters: the id is written into log lines as is.
+	 */
 	private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
 	static {
@@ -39,7 +42,10 @@ final class RequestIds {
 	private RequestIds() {
 	}
 
-	/** Gives the request its id before anything else sees it: in the response, and in the context. */
+	/**
+	 * Gives the request its id before anything else sees it: in the response, and in the
+	 * context.
+	 */
 	static HttpHandler decorate(HttpHandler handler) {
 		return (request, response) -> {
 			String offered = request.getHeaders().getFirst(HEADER);
@@ -54,7 +60,10 @@ final class RequestIds {
 		return (id != null) ? id : "-";
 	}
 
-	/** The trace of the server observation that Spring opened around this exchange, if any. */
+	/**
+	 * The trace of the server observation that Spring opened around this exchange, if
+	 * any.
+	 */
 	static @Nullable String traceId(ServerRequestObservationContext context) {
 		// An unsampled span still has its ids (only the no-op tracer's are empty)
 		TracingObservationHandler.TracingContext tracing = context.get(TracingObservationHandler.TracingContext.class);

@@ -9,8 +9,8 @@ import org.springframework.http.server.reactive.observation.ServerRequestObserva
 import org.springframework.stereotype.Component;
 
 /**
- * {@code X-Trace-Id} on every response: the trace of the request's observation, read when the
- * response is committed, by which time the tracing handler has opened its span.
+ * {@code X-Trace-Id} on every response: the trace of the request's observation, read when
+ * the response is committed, by which time the tracing handler has opened its span.
  */
 @Component
 class TraceIdHeader implements ObservationHandler<ServerRequestObservationContext> {

@@ -4,7 +4,10 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
-/** A {@code 429} with {@code Retry-After} and the rate-limit headers of the bucket that ran dry. */
+/**
+ * A {@code 429} with {@code Retry-After} and the rate-limit headers of the bucket that
+ * ran dry.
+ */
 class RateLimitExceededException extends ErrorResponseException {
 
 	RateLimitExceededException(HttpHeaders rateLimitHeaders, long retryAfterSeconds) {

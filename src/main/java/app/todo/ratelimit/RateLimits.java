@@ -16,10 +16,10 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 
 /**
- * Request rate limits, for the security filter chain to apply: per user (the token's subject)
- * once a token is verified, per client address for requests without a valid token. The probes
- * ({@link ProbePaths}) are never limited. Buckets live
- * in this instance's memory, so behind a balancer that spreads requests over N replicas a client
+ * Request rate limits, for the security filter chain to apply: per user (the token's
+ * subject) once a token is verified, per client address for requests without a valid
+ * token. The probes ({@link ProbePaths}) are never limited. Buckets live in this
+ * instance's memory, so behind a balancer that spreads requests over N replicas a client
  * gets N times the configured rate.
  */
 @Component
@@ -54,7 +54,8 @@ public final class RateLimits {
 				.map(SecurityContext::getAuthentication)
 				.filter(RateLimits::isUser)
 				.map((user) -> this.users.consume(user.getName()))
-				.switchIfEmpty(Mono.fromSupplier(() -> this.addresses.consume(this.clientAddresses.key(exchange.getRequest()))))
+				.switchIfEmpty(Mono
+					.fromSupplier(() -> this.addresses.consume(this.clientAddresses.key(exchange.getRequest()))))
 				.flatMap((result) -> {
 					if (!result.allowed()) {
 						return Mono.error(result.toException());
@@ -66,8 +67,8 @@ public final class RateLimits {
 	}
 
 	/**
-	 * Wraps the entry point of rejected tokens, which the filter never sees, so that a client
-	 * sending bad tokens is limited by its address too.
+	 * Wraps the entry point of rejected tokens, which the filter never sees, so that a
+	 * client sending bad tokens is limited by its address too.
 	 */
 	public ServerAuthenticationEntryPoint rejectedTokens(ServerAuthenticationEntryPoint entryPoint) {
 		return (exchange, ex) -> {

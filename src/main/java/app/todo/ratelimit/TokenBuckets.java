@@ -14,8 +14,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.http.HttpHeaders;
 
 /**
- * One policy's buckets, one per client key, in a bounded cache. A bucket left alone for as
- * long as it takes to refill is full, so forgetting it then (or evicting it) changes nothing.
+ * One policy's buckets, one per client key, in a bounded cache. A bucket left alone for
+ * as long as it takes to refill is full, so forgetting it then (or evicting it) changes
+ * nothing.
  */
 final class TokenBuckets {
 
@@ -30,8 +31,8 @@ final class TokenBuckets {
 	private final Counter refusals;
 
 	/**
-	 * @param name the policy's name in the {@code RateLimit} and {@code RateLimit-Policy} headers,
-	 * and the {@code limit} tag of the refusals' counter
+	 * @param name the policy's name in the {@code RateLimit} and {@code RateLimit-Policy}
+	 * headers, and the {@code limit} tag of the refusals' counter
 	 */
 	TokenBuckets(String name, int rate, int burst, int maxClients, MeterRegistry meters) {
 		this.name = name;
@@ -42,7 +43,8 @@ final class TokenBuckets {
 		this.bandwidth = Bandwidth.builder().capacity(burst).refillGreedy(rate, Duration.ofSeconds(1)).build();
 		Duration refill = Duration.ofSeconds(windowSeconds(rate, burst));
 		this.buckets = Caffeine.newBuilder().maximumSize(maxClients).expireAfterAccess(refill).build();
-		// draft-ietf-httpapi-ratelimit-headers-10: a quota of q requests in a window of w seconds
+		// draft-ietf-httpapi-ratelimit-headers-10: a quota of q requests in a window of w
+		// seconds
 		this.policy = "\"" + name + "\";q=" + burst + ";w=" + windowSeconds(rate, burst);
 	}
 

@@ -19,7 +19,10 @@ import org.springframework.web.server.ServerWebExchange;
  */
 public record Caller(String id, @Nullable String email, @Nullable String name) {
 
-	/** The caller of a route that needs one: a {@code 401} when the request has no verified token. */
+	/**
+	 * The caller of a route that needs one: a {@code 401} when the request has no
+	 * verified token.
+	 */
 	public static Mono<Caller> of(ServerRequest request) {
 		return request.principal()
 			.ofType(JwtAuthenticationToken.class)
@@ -27,7 +30,9 @@ public record Caller(String id, @Nullable String email, @Nullable String name) {
 			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.UNAUTHORIZED)));
 	}
 
-	/** The caller of an exchange that carries a verified token; empty for anonymous ones. */
+	/**
+	 * The caller of an exchange that carries a verified token; empty for anonymous ones.
+	 */
 	public static Mono<Caller> ifSignedIn(ServerWebExchange exchange) {
 		return exchange.getPrincipal()
 			.ofType(JwtAuthenticationToken.class)
@@ -35,8 +40,8 @@ public record Caller(String id, @Nullable String email, @Nullable String name) {
 	}
 
 	/**
-	 * Routes that name a user in their path ({@code /api/{user_id}/tasks}) answer {@code 403},
-	 * before any database work, when that user is not the caller.
+	 * Routes that name a user in their path ({@code /api/{user_id}/tasks}) answer
+	 * {@code 403}, before any database work, when that user is not the caller.
 	 */
 	public static HandlerFilterFunction<ServerResponse, ServerResponse> mustMatchPathVariable(String name) {
 		return (request, next) -> of(request).flatMap((caller) -> caller.id().equals(request.pathVariable(name))

@@ -36,8 +36,9 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Every {@code /api/} route but signing up and in needs a valid bearer token; everything else
- * is public (health probes, the JWKS) or unknown (404). Stateless: no session, no CSRF token, no saved request.
+ * Every {@code /api/} route but signing up and in needs a valid bearer token; everything
+ * else is public (health probes, the JWKS) or unknown (404). Stateless: no session, no
+ * CSRF token, no saved request.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -46,19 +47,24 @@ class SecurityConfiguration {
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
 			RateLimits rateLimits) {
-		return http
-			.authorizeExchange((exchanges) -> exchanges
-				// Signing up and in is how a caller gets a token (built-in accounts)
-				.pathMatchers("/api/auth/sign-up", "/api/auth/sign-in").permitAll()
-				// With a bearer token, or with a one-time ticket that the route checks (EventSource)
-				.pathMatchers(HttpMethod.GET, "/api/events").permitAll()
-				.pathMatchers(HttpMethod.HEAD, "/api/events").permitAll()
-				.pathMatchers("/api/**").authenticated()
-				.anyExchange().permitAll())
-			.oauth2ResourceServer((resourceServer) -> resourceServer
-				.jwt((jwt) -> jwt.jwtDecoder(jwtDecoder))
+		return http.authorizeExchange((exchanges) -> exchanges
+			// Signing up and in is how a caller gets a token (built-in accounts)
+			.pathMatchers("/api/auth/sign-up", "/api/auth/sign-in")
+			.permitAll()
+			// With a bearer token, or with a one-time ticket that the route checks
+			// (EventSource)
+			.pathMatchers(HttpMethod.GET, "/api/events")
+			.permitAll()
+			.pathMatchers(HttpMethod.HEAD, "/api/events")
+			.permitAll()
+			.pathMatchers("/api/**")
+			.authenticated()
+			.anyExchange()
+			.permitAll())
+			.oauth2ResourceServer((resourceServer) -> resourceServer.jwt((jwt) -> jwt.jwtDecoder(jwtDecoder))
 				.authenticationEntryPoint(rateLimits.rejectedTokens(SecurityConfiguration::unauthorized)))
-			// After authentication, so that a request with a valid token counts against its user
+			// After authentication, so that a request with a valid token counts against
+			// its user
 			.addFilterAfter(rateLimits.filter(), SecurityWebFiltersOrder.AUTHENTICATION)
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(SecurityConfiguration::unauthorized))
 			.cors(Customizer.withDefaults())
@@ -66,8 +72,10 @@ class SecurityConfiguration {
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
-			// permitAll needs no authentication, and a missing one is a 401 where it is required:
-			// an anonymous token would be one more filter and object per request for nothing
+			// permitAll needs no authentication, and a missing one is a 401 where it is
+			// required:
+			// an anonymous token would be one more filter and object per request for
+			// nothing
 			.anonymous(ServerHttpSecurity.AnonymousSpec::disable)
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
@@ -75,9 +83,9 @@ class SecurityConfiguration {
 	}
 
 	/**
-	 * No observations of the chain, its filters, authentication or authorization: each would be
-	 * a timer and a span per request, on top of the request's own, which already times and
-	 * traces every answer, the 401s and 403s included.
+	 * No observations of the chain, its filters, authentication or authorization: each
+	 * would be a timer and a span per request, on top of the request's own, which already
+	 * times and traces every answer, the 401s and 403s included.
 	 */
 	@Bean
 	SecurityObservationSettings securityObservationSettings() {
@@ -93,8 +101,9 @@ class SecurityConfiguration {
 	}
 
 	/**
-	 * Spring Security's firewall still turns away encoded slashes, dot segments and the like,
-	 * now as a problem; methods are left to the routes, which answer {@code 405} with Allow.
+	 * Spring Security's firewall still turns away encoded slashes, dot segments and the
+	 * like, now as a problem; methods are left to the routes, which answer {@code 405}
+	 * with Allow.
 	 */
 	@Bean
 	ServerWebExchangeFirewall serverWebExchangeFirewall() {
@@ -105,8 +114,8 @@ class SecurityConfiguration {
 
 	@Bean
 	ServerExchangeRejectedHandler serverExchangeRejectedHandler() {
-		return (exchange, ex) -> Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST,
-				"The request's path or headers are not allowed."));
+		return (exchange, ex) -> Mono.error(
+				new ResponseStatusException(HttpStatus.BAD_REQUEST, "The request's path or headers are not allowed."));
 	}
 
 	@Bean
@@ -146,7 +155,8 @@ class SecurityConfiguration {
 		catch (URISyntaxException ex) {
 			// reported below
 		}
-		throw new InvalidConfigurationException("CORS_ALLOWED_ORIGINS has an entry that is not an origin: '" + origin + "'.",
+		throw new InvalidConfigurationException(
+				"CORS_ALLOWED_ORIGINS has an entry that is not an origin: '" + origin + "'.",
 				"List origins separated by commas, such as https://app.example.com,http://localhost:3000");
 	}
 

@@ -11,8 +11,8 @@ import app.todo.web.ValidationException;
 import app.todo.web.ValidationException.FieldError;
 
 /**
- * The body of {@code POST /api/tasks/complete}: {@code {"ids": [1, 2], "completed": true}}, with
- * {@code completed} true when absent. Repeated ids count once.
+ * The body of {@code POST /api/tasks/complete}: {@code {"ids": [1, 2], "completed":
+ * true}}, with {@code completed} true when absent. Repeated ids count once.
  */
 record BulkCompletion(Set<Long> ids, boolean completed) {
 

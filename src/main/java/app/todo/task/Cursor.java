@@ -8,8 +8,9 @@ import app.todo.task.TaskListQuery.Position;
 import app.todo.web.InvalidParameterException;
 
 /**
- * The opaque {@code cursor} of the list: the position after which the next page starts, bound
- * to one user and one query (sort, status and filters) by the digest of {@link OpaqueTokens}.
+ * The opaque {@code cursor} of the list: the position after which the next page starts,
+ * bound to one user and one query (sort, status and filters) by the digest of
+ * {@link OpaqueTokens}.
  */
 final class Cursor {
 
@@ -28,7 +29,10 @@ final class Cursor {
 		return OpaqueTokens.encode(DOMAIN, callerId, payload);
 	}
 
-	/** The position of a cursor made for this caller and for the query's sort, status and filters. */
+	/**
+	 * The position of a cursor made for this caller and for the query's sort, status and
+	 * filters.
+	 */
 	static Position decode(String cursor, String callerId, TaskListQuery query) {
 		String payload = OpaqueTokens.decode(cursor, DOMAIN, callerId, MAX_LENGTH);
 		String[] parts = (payload != null) ? payload.split("\n", 5) : new String[0];

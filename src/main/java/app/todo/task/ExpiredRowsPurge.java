@@ -15,10 +15,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Deletes expired tombstones and idempotency keys, every {@code PURGE_INTERVAL}, on every
- * instance. Each batch is one statement that locks the rows it takes with {@code SKIP LOCKED},
- * so instances purging at the same time share the work instead of waiting on each other, and
- * no batch holds many locks for long; a run stops after {@link #MAX_BATCHES} and the next one
- * takes the rest. Nothing here blocks: the schedule is a Reactor interval, the SQL is R2DBC.
+ * instance. Each batch is one statement that locks the rows it takes with
+ * {@code SKIP LOCKED}, so instances purging at the same time share the work instead of
+ * waiting on each other, and no batch holds many locks for long; a run stops after
+ * {@link #MAX_BATCHES} and the next one takes the rest. Nothing here blocks: the schedule
+ * is a Reactor interval, the SQL is R2DBC.
  */
 @Component
 class ExpiredRowsPurge implements SmartLifecycle {
@@ -49,7 +50,8 @@ class ExpiredRowsPurge implements SmartLifecycle {
 
 	/** One run: how many rows it deleted. */
 	Mono<Long> purge() {
-		return purge("task_tombstones", "deleted_at", this.properties.tombstoneRetention().plus(TaskChangeFeed.TOMBSTONE_GRACE))
+		return purge("task_tombstones", "deleted_at",
+				this.properties.tombstoneRetention().plus(TaskChangeFeed.TOMBSTONE_GRACE))
 			.zipWith(purge("idempotency_keys", "created_at", IDEMPOTENCY_KEY_LIFETIME), Long::sum);
 	}
 

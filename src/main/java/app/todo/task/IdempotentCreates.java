@@ -21,15 +21,16 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * Creates with an {@code Idempotency-Key}: the first request with a key creates the task and
- * keeps its answer for 24 hours; a retry with the same body gets that answer again and creates
- * nothing, one with another body a 422. {@link TaskHandler} turns the {@link Answer} into HTTP,
- * {@link TaskRepository} holds the statements.
+ * Creates with an {@code Idempotency-Key}: the first request with a key creates the task
+ * and keeps its answer for 24 hours; a retry with the same body gets that answer again
+ * and creates nothing, one with another body a 422. {@link TaskHandler} turns the
+ * {@link Answer} into HTTP, {@link TaskRepository} holds the statements.
  * <p>
- * The key's row is claimed ({@code INSERT ... ON CONFLICT}) in the transaction that creates the
- * task and records the answer, so they commit together or not at all. A concurrent request
- * with the same key blocks on the uncommitted row until that transaction ends, then reads the
- * committed answer (or, if it rolled back, claims the key itself): one task, never a 500.
+ * The key's row is claimed ({@code INSERT ... ON CONFLICT}) in the transaction that
+ * creates the task and records the answer, so they commit together or not at all. A
+ * concurrent request with the same key blocks on the uncommitted row until that
+ * transaction ends, then reads the committed answer (or, if it rolled back, claims the
+ * key itself): one task, never a 500.
  */
 @Component
 class IdempotentCreates {
@@ -57,11 +58,12 @@ class IdempotentCreates {
 	Mono<Answer> create(Caller caller, String key, TaskChanges task, String collection) {
 		byte[] hash = hash(task);
 		Mono<Answer> answer = this.repository.claimKey(caller, key, hash)
-			.flatMap((claimed) -> claimed ? first(caller, key, task, collection)
-					: replay(caller, key, hash)
-						.switchIfEmpty(Mono.error(() -> QuotaExceededException.idempotencyKeys(this.maxKeys))));
-		// To its end even when the client goes away: a transaction cancelled half-way could go
-		// back to the pool still open and aborted, failing whoever took that connection next
+			.flatMap((claimed) -> claimed ? first(caller, key, task, collection) : replay(caller, key, hash)
+				.switchIfEmpty(Mono.error(() -> QuotaExceededException.idempotencyKeys(this.maxKeys))));
+		// To its end even when the client goes away: a transaction cancelled half-way
+		// could go
+		// back to the pool still open and aborted, failing whoever took that connection
+		// next
 		return Uncancellable.of(this.transactions.transactional(answer));
 	}
 
@@ -82,7 +84,8 @@ class IdempotentCreates {
 			String body = row.response();
 			String location = row.location();
 			if (body == null || location == null) {
-				// Claimed, but by a transaction that has not recorded its answer: cannot happen
+				// Claimed, but by a transaction that has not recorded its answer: cannot
+				// happen
 				// while claim and answer commit together; a retry then finds the answer
 				throw new ErrorResponseException(HttpStatus.CONFLICT);
 			}
@@ -91,13 +94,14 @@ class IdempotentCreates {
 	}
 
 	/**
-	 * Of the request as it is stored, not its bytes: member order, spacing, and members the
-	 * API ignores (read-only or unknown) do not make it another request.
+	 * Of the request as it is stored, not its bytes: member order, spacing, and members
+	 * the API ignores (read-only or unknown) do not make it another request.
 	 */
 	private byte[] hash(TaskChanges task) {
 		Map<String, @Nullable Object> canonical = new LinkedHashMap<>();
-		task.values().forEach((member, value) -> canonical.put(member.column,
-				(value instanceof String[] tags) ? List.of(tags) : (value instanceof Instant time) ? time.toString() : value));
+		task.values()
+			.forEach((member, value) -> canonical.put(member.column, (value instanceof String[] tags) ? List.of(tags)
+					: (value instanceof Instant time) ? time.toString() : value));
 		try {
 			return MessageDigest.getInstance("SHA-256").digest(this.jsonMapper.writeValueAsBytes(canonical));
 		}
@@ -108,6 +112,7 @@ class IdempotentCreates {
 
 	/**
 	 * The first answer to a key.
+	 *
 	 * @param body the task as it was created, as JSON
 	 * @param replayed whether this request is a retry that created nothing
 	 */

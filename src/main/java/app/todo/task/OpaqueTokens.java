@@ -9,12 +9,12 @@ import java.util.Base64;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one codec of the opaque values the API hands out ({@link Cursor}, {@link SyncToken}):
- * {@code base64url(payload) "." base64url(digest)}, the digest the first 16 bytes of SHA-256
- * over a domain (which keeps one kind of token from passing for another), the caller's id, a
- * NUL and the payload. No secret key: each token only ever selects the caller's own rows, so a
- * forged one can reveal nothing; the digest is what turns a damaged token, or another user's,
- * into a {@code 400} instead of a wrong answer.
+ * The one codec of the opaque values the API hands out ({@link Cursor},
+ * {@link SyncToken}): {@code base64url(payload) "." base64url(digest)}, the digest the
+ * first 16 bytes of SHA-256 over a domain (which keeps one kind of token from passing for
+ * another), the caller's id, a NUL and the payload. No secret key: each token only ever
+ * selects the caller's own rows, so a forged one can reveal nothing; the digest is what
+ * turns a damaged token, or another user's, into a {@code 400} instead of a wrong answer.
  */
 final class OpaqueTokens {
 
@@ -32,7 +32,10 @@ final class OpaqueTokens {
 				+ ENCODER.encodeToString(digest(domain, callerId, payload));
 	}
 
-	/** The payload of a token made by {@link #encode} for this domain and caller; null otherwise. */
+	/**
+	 * The payload of a token made by {@link #encode} for this domain and caller; null
+	 * otherwise.
+	 */
 	static @Nullable String decode(String token, String domain, String callerId, int maxLength) {
 		int dot = token.indexOf('.');
 		if (token.length() > maxLength || dot < 0) {

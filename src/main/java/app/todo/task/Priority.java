@@ -7,8 +7,8 @@ import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * Stored as its ordinal (a {@code smallint}), so that sorting by priority is sorting by number:
- * low &lt; medium &lt; high.
+ * Stored as its ordinal (a {@code smallint}), so that sorting by priority is sorting by
+ * number: low &lt; medium &lt; high.
  */
 enum Priority {
 

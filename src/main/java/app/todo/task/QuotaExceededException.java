@@ -4,8 +4,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * A create past one of the user's {@linkplain QuotaProperties quotas}: {@code 409}, naming the
- * quota and its limit, and nothing is written.
+ * A create past one of the user's {@linkplain QuotaProperties quotas}: {@code 409},
+ * naming the quota and its limit, and nothing is written.
  */
 class QuotaExceededException extends ErrorResponseException {
 

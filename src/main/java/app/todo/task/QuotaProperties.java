@@ -6,14 +6,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * What one user may keep: sign-up is free and a token is all it takes to write, so nothing
- * else would bound the rows one caller can make the database hold.
+ * What one user may keep: sign-up is free and a token is all it takes to write, so
+ * nothing else would bound the rows one caller can make the database hold.
  *
  * @param tasks {@code QUOTA_TASKS}: tasks a user keeps at most
- * @param deletedTasks {@code QUOTA_DELETED_TASKS}: deleted tasks remembered for delta sync
- * (tombstones, kept for {@code TOMBSTONE_RETENTION}) past which a user cannot create tasks
- * @param idempotencyKeys {@code QUOTA_IDEMPOTENCY_KEYS}: creates with an {@code Idempotency-Key}
- * in 24 hours, each of which keeps its whole answer
+ * @param deletedTasks {@code QUOTA_DELETED_TASKS}: deleted tasks remembered for delta
+ * sync (tombstones, kept for {@code TOMBSTONE_RETENTION}) past which a user cannot create
+ * tasks
+ * @param idempotencyKeys {@code QUOTA_IDEMPOTENCY_KEYS}: creates with an
+ * {@code Idempotency-Key} in 24 hours, each of which keeps its whole answer
  */
 @ConfigurationProperties("todo.quotas")
 record QuotaProperties(@DefaultValue("10000") int tasks, @DefaultValue("100000") int deletedTasks,

@@ -8,17 +8,21 @@ import org.jspecify.annotations.Nullable;
 import app.todo.web.InvalidParameterException;
 
 /**
- * Where a delta sync starts, as the opaque value of {@code updated_since} and {@code Sync-Token}.
+ * Where a delta sync starts, as the opaque value of {@code updated_since} and
+ * {@code Sync-Token}.
  * <p>
- * {@code floor} is a PostgreSQL transaction id: every transaction below it had ended when the
- * token was made, so every change the client has not seen was written by a transaction at or
- * above it (see {@link TaskChangeFeed}). {@code since} is when the token was made, for the
- * retention check. A token may also carry where the page it continues ended ({@link Page}).
+ * {@code floor} is a PostgreSQL transaction id: every transaction below it had ended when
+ * the token was made, so every change the client has not seen was written by a
+ * transaction at or above it (see {@link TaskChangeFeed}). {@code since} is when the
+ * token was made, for the retention check. A token may also carry where the page it
+ * continues ended ({@link Page}).
  * <p>
  * Like the list's cursor, bound to the user by the digest of {@link OpaqueTokens}.
  *
- * @param floor the oldest transaction whose changes are wanted; null for a timestamp or a full sync
- * @param since changes after this time (a timestamp), or when the token was made; null for a full sync
+ * @param floor the oldest transaction whose changes are wanted; null for a timestamp or a
+ * full sync
+ * @param since changes after this time (a timestamp), or when the token was made; null
+ * for a full sync
  * @param page where the previous page ended, for its {@code rel="next"} link
  */
 record SyncToken(@Nullable Long floor, @Nullable Instant since, @Nullable Page page) {
@@ -32,9 +36,9 @@ record SyncToken(@Nullable Long floor, @Nullable Instant since, @Nullable Page p
 	private static final String DOMAIN = "sync-token\0";
 
 	/**
-	 * A page's end, and the floor and time of the token that the last page will hand out: those
-	 * of the first page's snapshot, the oldest of all the pages, so that nothing that committed
-	 * while the client paged is skipped.
+	 * A page's end, and the floor and time of the token that the last page will hand out:
+	 * those of the first page's snapshot, the oldest of all the pages, so that nothing
+	 * that committed while the client paged is skipped.
 	 */
 	record Page(long nextFloor, Instant nextSince, long afterXid, long afterId) {
 	}

@@ -25,23 +25,25 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Delta sync, {@code GET /api/tasks?updated_since=...}: the caller's tasks changed since a sync
- * token (or a timestamp, or {@code *} for all of them), their deletions as tombstones, and a
- * {@code Sync-Token} for next time.
+ * Delta sync, {@code GET /api/tasks?updated_since=...}: the caller's tasks changed since
+ * a sync token (or a timestamp, or {@code *} for all of them), their deletions as
+ * tombstones, and a {@code Sync-Token} for next time.
  * <p>
- * Why a transaction id and not a time or a sequence number: {@code updated_at} is when the
- * writing transaction started and a sequence number is taken before it commits, so a slow
- * transaction can commit a change stamped earlier than a token handed out in between, and a
- * token "after the newest change seen" would skip it forever. Each row instead records the
- * transaction that wrote it ({@code change_xid}), and a token holds the oldest transaction that
- * was still running when the token was made ({@code pg_snapshot_xmin}): every change not yet
- * visible then was written by a transaction at or above it. Changes that were visible and sit
- * at or above the floor are sent again next time; a client applies changes by id, keeping the
- * highest {@code version}, and a tombstone ends an id for good (ids are never reused).
+ * Why a transaction id and not a time or a sequence number: {@code updated_at} is when
+ * the writing transaction started and a sequence number is taken before it commits, so a
+ * slow transaction can commit a change stamped earlier than a token handed out in
+ * between, and a token "after the newest change seen" would skip it forever. Each row
+ * instead records the transaction that wrote it ({@code change_xid}), and a token holds
+ * the oldest transaction that was still running when the token was made
+ * ({@code pg_snapshot_xmin}): every change not yet visible then was written by a
+ * transaction at or above it. Changes that were visible and sit at or above the floor are
+ * sent again next time; a client applies changes by id, keeping the highest
+ * {@code version}, and a tombstone ends an id for good (ids are never reused).
  * <p>
- * Pages follow {@code change_xid, id} with a keyset; the token the last page hands out keeps the
- * floor taken before the first page, the oldest of them, so that a change committed while the
- * client was paging is seen next time even if it sorts before the page it arrived during.
+ * Pages follow {@code change_xid, id} with a keyset; the token the last page hands out
+ * keeps the floor taken before the first page, the oldest of them, so that a change
+ * committed while the client was paging is seen next time even if it sorts before the
+ * page it arrived during.
  */
 @Component
 class TaskChangeFeed {
@@ -50,7 +52,10 @@ class TaskChangeFeed {
 
 	static final String PARAMETER = TaskListParameters.UPDATED_SINCE;
 
-	/* Tombstones outlive the oldest token accepted by this much: a deleting transaction still running when the token was made. */
+	/*
+	 * Tombstones outlive the oldest token accepted by this much: a deleting transaction
+	 * still running when the token was made.
+	 */
 	static final Duration TOMBSTONE_GRACE = Duration.ofDays(1);
 
 	private final TaskRepository repository;
@@ -66,7 +71,8 @@ class TaskChangeFeed {
 		return Caller.of(request).flatMap((caller) -> {
 			MultiValueMap<String, String> parameters = request.queryParams();
 			for (String name : parameters.keySet()) {
-				// What would make a feed of changes lie: a task leaving a filter or sort has no tombstone
+				// What would make a feed of changes lie: a task leaving a filter or sort
+				// has no tombstone
 				if (TaskListParameters.SELECTING.contains(name)) {
 					throw new InvalidParameterException(name, "cannot be combined with updated_since: a delta sync "
 							+ "returns every change of your tasks, to be filtered on the client.");
@@ -79,9 +85,9 @@ class TaskChangeFeed {
 			Page page = token.page();
 			Mono<Page> start = (page != null) ? Mono.just(page)
 					: this.repository.snapshotFloor().map((floor) -> new Page(floor, Instant.now(), 0, 0));
-			return start.flatMap((first) -> Uncancellable.of(this.repository.changes(caller.id(), token, limit + 1)
-				.collectList())
-				.flatMap((changes) -> respond(request, caller, token, limit, first, changes)));
+			return start.flatMap(
+					(first) -> Uncancellable.of(this.repository.changes(caller.id(), token, limit + 1).collectList())
+						.flatMap((changes) -> respond(request, caller, token, limit, first, changes)));
 		});
 	}
 
@@ -91,7 +97,8 @@ class TaskChangeFeed {
 		if (changes.size() > limit) {
 			changes = changes.subList(0, limit);
 			Change last = changes.get(limit - 1);
-			SyncToken next = token.continuedAfter(new Page(first.nextFloor(), first.nextSince(), last.xid(), last.id()));
+			SyncToken next = token
+				.continuedAfter(new Page(first.nextFloor(), first.nextSince(), last.xid(), last.id()));
 			response.header(HttpHeaders.LINK, Paging.nextLink(request, PARAMETER, next.encode(caller.id())));
 		}
 		else {
@@ -101,8 +108,9 @@ class TaskChangeFeed {
 	}
 
 	/**
-	 * Deletions older than the retention are gone: a client asking from before it would silently
-	 * keep tasks deleted elsewhere, so it is told to start again, as Google Tasks does.
+	 * Deletions older than the retention are gone: a client asking from before it would
+	 * silently keep tasks deleted elsewhere, so it is told to start again, as Google
+	 * Tasks does.
 	 */
 	private void checkRetention(SyncToken token) {
 		Instant since = token.since();
@@ -131,9 +139,10 @@ class TaskChangeFeed {
 
 		SyncPointExpiredException(Duration retention) {
 			super(HttpStatus.GONE);
-			getBody().setDetail("updated_since is older than the " + retention.toDays() + " days deletions are kept, so "
-					+ "some could no longer be reported. Discard the local copy and sync from the start with "
-					+ "updated_since=*.");
+			getBody()
+				.setDetail("updated_since is older than the " + retention.toDays() + " days deletions are kept, so "
+						+ "some could no longer be reported. Discard the local copy and sync from the start with "
+						+ "updated_since=*.");
 		}
 
 	}

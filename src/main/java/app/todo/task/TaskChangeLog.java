@@ -14,9 +14,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * The delta-sync feed as live updates read it: a user's changes at or after a floor, one page
- * at a time, in the order of the feed, and the sync tokens that mark where they were read.
- * Public for {@code app.todo.event}; its statements follow the feed's in {@link TaskRepository}.
+ * The delta-sync feed as live updates read it: a user's changes at or after a floor, one
+ * page at a time, in the order of the feed, and the sync tokens that mark where they were
+ * read. Public for {@code app.todo.event}; its statements follow the feed's in
+ * {@link TaskRepository}.
  */
 @Component
 public class TaskChangeLog {
@@ -49,13 +50,16 @@ public class TaskChangeLog {
 		this.properties = properties;
 	}
 
-	/** One change: its kind ({@code task.created}, {@code task.updated}, {@code task.deleted}) and body. */
+	/**
+	 * One change: its kind ({@code task.created}, {@code task.updated},
+	 * {@code task.deleted}) and body.
+	 */
 	public record Change(long xid, long taskId, String kind, Object body) {
 	}
 
 	/**
-	 * A floor for a sync token: every transaction below it has ended, so every change not yet
-	 * visible will be written by a transaction at or above it.
+	 * A floor for a sync token: every transaction below it has ended, so every change not
+	 * yet visible will be written by a transaction at or above it.
 	 */
 	public Mono<Long> floor() {
 		return this.db.sql(FLOOR).map((row) -> Long.parseLong(row.get("floor", String.class))).one();
@@ -82,14 +86,18 @@ public class TaskChangeLog {
 			.all();
 	}
 
-	/** The sync token of a floor: what {@code updated_since} and {@code Last-Event-ID} resume from. */
+	/**
+	 * The sync token of a floor: what {@code updated_since} and {@code Last-Event-ID}
+	 * resume from.
+	 */
 	public String token(String userId, long floor) {
 		return SyncToken.after(floor, Instant.now()).encode(userId);
 	}
 
 	/**
-	 * The floor of a sync token this API handed the user (of a finished delta sync, or an event
-	 * id); empty for anything else; a {@code 410} when deletions since then may have been purged.
+	 * The floor of a sync token this API handed the user (of a finished delta sync, or an
+	 * event id); empty for anything else; a {@code 410} when deletions since then may
+	 * have been purged.
 	 */
 	public OptionalLong floorOf(String userId, String token) {
 		SyncToken decoded;

@@ -23,15 +23,15 @@ import app.todo.web.ValidationException.FieldError;
 
 /**
  * The writable members of a task, validated, as they are to be stored. A create or a full
- * replacement sets every member (absent ones to their defaults); a merge patch only the members
- * it names, where {@code null} means back to the default.
+ * replacement sets every member (absent ones to their defaults); a merge patch only the
+ * members it names, where {@code null} means back to the default.
  */
 final class TaskChanges {
 
 	enum Member {
 
-		TITLE("title"), DESCRIPTION("description"), COMPLETED("completed"), PRIORITY("priority"),
-		DUE_DATE("due_date"), TAGS("tags");
+		TITLE("title"), DESCRIPTION("description"), COMPLETED("completed"), PRIORITY("priority"), DUE_DATE("due_date"),
+		TAGS("tags");
 
 		/** The JSON member and the column. */
 		final String column;
@@ -135,8 +135,10 @@ final class TaskChanges {
 				yield node != null && node.booleanValue();
 			}
 			case PRIORITY -> {
-				Priority priority = (node != null) ? Priority.ofValue(node.isString() ? node.stringValue() : "")
-					.orElseThrow(() -> new InvalidMemberException("must be one of low, medium, high")) : Priority.MEDIUM;
+				Priority priority = (node != null)
+						? Priority.ofValue(node.isString() ? node.stringValue() : "")
+							.orElseThrow(() -> new InvalidMemberException("must be one of low, medium, high"))
+						: Priority.MEDIUM;
 				yield priority.code();
 			}
 			case DUE_DATE -> (node != null) ? timestamp(text(node)) : null;
@@ -162,7 +164,9 @@ final class TaskChanges {
 		return text;
 	}
 
-	/** RFC 3339, or a bare date meaning midnight UTC; years 1 to 9999 fit every client. */
+	/**
+	 * RFC 3339, or a bare date meaning midnight UTC; years 1 to 9999 fit every client.
+	 */
 	private static Instant timestamp(String text) {
 		return parseTimestamp(text).orElseThrow(() -> new InvalidMemberException(TIMESTAMP_RULE));
 	}
@@ -172,8 +176,8 @@ final class TaskChanges {
 	/** What {@code due_date} accepts; also the form of the list's due date filters. */
 	static Optional<Instant> parseTimestamp(String text) {
 		try {
-			OffsetDateTime timestamp = (text.length() == 10) ? LocalDate.parse(text).atStartOfDay().atOffset(ZoneOffset.UTC)
-					: OffsetDateTime.parse(text);
+			OffsetDateTime timestamp = (text.length() == 10)
+					? LocalDate.parse(text).atStartOfDay().atOffset(ZoneOffset.UTC) : OffsetDateTime.parse(text);
 			if (timestamp.getYear() >= 1 && timestamp.getYear() <= 9999) {
 				return Optional.of(timestamp.toInstant());
 			}

@@ -12,15 +12,15 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
 /**
- * A task's entity tag, {@code "<version>"}: a strong validator, since the version grows with
- * every change of the stored task, and its conditional headers.
+ * A task's entity tag, {@code "<version>"}: a strong validator, since the version grows
+ * with every change of the stored task, and its conditional headers.
  * <p>
- * Spring's {@link ETag#parse} skips what it cannot read, which would quietly turn a client's
- * {@code If-Match: 3} (unquoted) into no precondition at all: a header that is not a valid
- * RFC 9110 list of entity tags is a {@code 400} instead, before anything is read or written.
- * The lists are read by a single pass over the characters, bounded in length and in tags: a
- * regular expression for a list recursed once per element and overflowed the event loop's stack
- * on a few kilobytes of {@code "1",}.
+ * Spring's {@link ETag#parse} skips what it cannot read, which would quietly turn a
+ * client's {@code If-Match: 3} (unquoted) into no precondition at all: a header that is
+ * not a valid RFC 9110 list of entity tags is a {@code 400} instead, before anything is
+ * read or written. The lists are read by a single pass over the characters, bounded in
+ * length and in tags: a regular expression for a list recursed once per element and
+ * overflowed the event loop's stack on a few kilobytes of {@code "1",}.
  */
 final class TaskETag {
 
@@ -58,14 +58,19 @@ final class TaskETag {
 			.toArray(Integer[]::new);
 	}
 
-	/** Whether {@code If-None-Match} names the task's current version, compared weakly. */
+	/**
+	 * Whether {@code If-None-Match} names the task's current version, compared weakly.
+	 */
 	static boolean noneMatchFails(ServerRequest request, Task task) {
 		List<ETag> tags = tags(request, HttpHeaders.IF_NONE_MATCH);
 		ETag current = ETag.create(of(task));
 		return tags != null && tags.stream().anyMatch((tag) -> tag.isWildcard() || tag.compare(current, false));
 	}
 
-	/** Whether the request makes {@code If-Match} or {@code If-None-Match} wrong before any work. */
+	/**
+	 * Whether the request makes {@code If-Match} or {@code If-None-Match} wrong before
+	 * any work.
+	 */
 	static void check(ServerRequest request) {
 		tags(request, HttpHeaders.IF_MATCH);
 		tags(request, HttpHeaders.IF_NONE_MATCH);
@@ -89,7 +94,8 @@ final class TaskETag {
 		List<ETag> tags = new ArrayList<>();
 		for (String value : values) {
 			if (!parseList(value, tags)) {
-				throw malformed(header, "must be * or a list of entity tags such as \"3\" or W/\"3\", quotes included.");
+				throw malformed(header,
+						"must be * or a list of entity tags such as \"3\" or W/\"3\", quotes included.");
 			}
 			if (tags.size() > MAX_TAGS) {
 				throw malformed(header, "must name at most " + MAX_TAGS + " entity tags.");
@@ -99,9 +105,10 @@ final class TaskETag {
 	}
 
 	/**
-	 * Adds the entity tags of one header line, {@code #entity-tag} of RFC 9110: tags separated
-	 * by commas and optional white space, empty elements allowed, at least one tag. False when
-	 * the line is anything else; stops as soon as it holds more than {@link #MAX_TAGS}.
+	 * Adds the entity tags of one header line, {@code #entity-tag} of RFC 9110: tags
+	 * separated by commas and optional white space, empty elements allowed, at least one
+	 * tag. False when the line is anything else; stops as soon as it holds more than
+	 * {@link #MAX_TAGS}.
 	 */
 	static boolean parseList(String line, List<ETag> tags) {
 		int found = 0;

@@ -75,7 +75,10 @@ class TaskHandler {
 		});
 	}
 
-	/** {@code 304} with the ETag and no body when {@code If-None-Match} names the current version. */
+	/**
+	 * {@code 304} with the ETag and no body when {@code If-None-Match} names the current
+	 * version.
+	 */
 	Mono<ServerResponse> get(ServerRequest request) {
 		long id = taskId(request);
 		TaskETag.check(request);
@@ -120,14 +123,18 @@ class TaskHandler {
 		return update(request, this.bodies.readObject(request, MERGE_PATCH).map(TaskChanges::mergePatch));
 	}
 
-	/** With no body, flips {@code completed}; with {@code {"completed": true|false}}, sets it. */
+	/**
+	 * With no body, flips {@code completed}; with {@code {"completed": true|false}}, sets
+	 * it.
+	 */
 	Mono<ServerResponse> complete(ServerRequest request) {
 		Mono<Optional<JsonNode>> body = this.bodies.readOptionalObject(request, JSON)
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty());
-		return write(request, body, (userId, id, versions, completion) -> completion
-			.map((json) -> this.repository.update(userId, id, TaskChanges.completion(json), versions))
-			.orElseGet(() -> this.repository.toggleCompleted(userId, id, versions)));
+		return write(request, body,
+				(userId, id, versions, completion) -> completion
+					.map((json) -> this.repository.update(userId, id, TaskChanges.completion(json), versions))
+					.orElseGet(() -> this.repository.toggleCompleted(userId, id, versions)));
 	}
 
 	Mono<ServerResponse> delete(ServerRequest request) {
@@ -140,7 +147,9 @@ class TaskHandler {
 						: missingOrChanged(caller.id(), id, versions)));
 	}
 
-	/** {@code DELETE /api/tasks?status=completed}: clears the caller's completed tasks. */
+	/**
+	 * {@code DELETE /api/tasks?status=completed}: clears the caller's completed tasks.
+	 */
 	Mono<ServerResponse> deleteCompleted(ServerRequest request) {
 		return Caller.of(request).flatMap((caller) -> {
 			MultiValueMap<String, String> parameters = request.queryParams();
@@ -150,56 +159,67 @@ class TaskHandler {
 				throw new InvalidParameterException(TaskListParameters.STATUS,
 						"must be completed: only completed tasks are deleted at once.");
 			}
-			parameters.keySet().stream().filter((name) -> !name.equals(TaskListParameters.STATUS)).findFirst().ifPresent((name) -> {
-				throw new InvalidParameterException(name, "cannot narrow which completed tasks are deleted.");
-			});
+			parameters.keySet()
+				.stream()
+				.filter((name) -> !name.equals(TaskListParameters.STATUS))
+				.findFirst()
+				.ifPresent((name) -> {
+					throw new InvalidParameterException(name, "cannot narrow which completed tasks are deleted.");
+				});
 			return this.repository.deleteCompleted(caller.id());
-		}).flatMap((deleted) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(new Deleted(deleted)));
+		})
+			.flatMap((deleted) -> ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(new Deleted(deleted)));
 	}
 
-	/** {@code POST /api/tasks/complete}: sets completed on a set of the caller's tasks, all or none. */
+	/**
+	 * {@code POST /api/tasks/complete}: sets completed on a set of the caller's tasks,
+	 * all or none.
+	 */
 	Mono<ServerResponse> completeMany(ServerRequest request) {
 		return Caller.of(request)
 			.zipWith(this.bodies.readObject(request, JSON).map(BulkCompletion::from))
 			.flatMap((callerAndBody) -> {
 				BulkCompletion completion = callerAndBody.getT2();
-				return this.repository.setCompleted(callerAndBody.getT1().id(), completion.ids(), completion.completed())
+				return this.repository
+					.setCompleted(callerAndBody.getT1().id(), completion.ids(), completion.completed())
 					.collectSortedList(Comparator.comparingLong(Task::id))
 					.filter((tasks) -> tasks.size() == completion.ids().size());
 			})
 			.switchIfEmpty(Mono.error(TaskNotFoundException::new))
-			.flatMap((tasks) -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+			.flatMap((tasks) -> ServerResponse.ok()
+				.contentType(MediaType.APPLICATION_JSON)
 				.bodyValue(new Updated(tasks.size(), tasks)));
 	}
 
 	private Mono<ServerResponse> update(ServerRequest request, Mono<TaskChanges> body) {
-		return write(request, body, (userId, id, versions, changes) -> changes.isEmpty()
-				? this.repository.find(userId, id).filter((task) -> matches(task, versions))
-				: this.repository.update(userId, id, changes, versions));
+		return write(request, body,
+				(userId, id, versions, changes) -> changes.isEmpty()
+						? this.repository.find(userId, id).filter((task) -> matches(task, versions))
+						: this.repository.update(userId, id, changes, versions));
 	}
 
 	/**
-	 * Checks the conditional headers, reads the body, then writes the caller's task with it;
-	 * a task that is not theirs is a 404, one whose version If-Match does not name a 412.
+	 * Checks the conditional headers, reads the body, then writes the caller's task with
+	 * it; a task that is not theirs is a 404, one whose version If-Match does not name a
+	 * 412.
 	 */
 	private <T> Mono<ServerResponse> write(ServerRequest request, Mono<T> body, TaskWrite<T> write) {
 		long id = taskId(request);
 		TaskETag.check(request);
 		Integer[] versions = TaskETag.ifMatch(request);
-		return Caller.of(request)
-			.zipWith(body)
-			.flatMap((callerAndBody) -> {
-				String userId = callerAndBody.getT1().id();
-				return write.apply(userId, id, versions, callerAndBody.getT2())
-					.switchIfEmpty(Mono.defer(() -> missingOrChanged(userId, id, versions)));
-			})
-			.flatMap(TaskHandler::ok);
+		return Caller.of(request).zipWith(body).flatMap((callerAndBody) -> {
+			String userId = callerAndBody.getT1().id();
+			return write.apply(userId, id, versions, callerAndBody.getT2())
+				.switchIfEmpty(Mono.defer(() -> missingOrChanged(userId, id, versions)));
+		}).flatMap(TaskHandler::ok);
 	}
 
 	/**
-	 * Why a write found no row: the task is missing (or not the caller's), or it is there with
-	 * another version. Asked after the write, which alone decided: this only picks the answer.
+	 * Why a write found no row: the task is missing (or not the caller's), or it is there
+	 * with another version. Asked after the write, which alone decided: this only picks
+	 * the answer.
 	 */
 	private <T> Mono<T> missingOrChanged(String userId, long id, Integer @Nullable [] versions) {
 		if (versions == null) {
@@ -253,8 +273,8 @@ class TaskHandler {
 			return null;
 		}
 		if (values.size() > 1 || !KEY.matcher(values.get(0)).matches()) {
-			throw new InvalidHeaderException(IDEMPOTENCY_KEY, "must be given once, as 1 to 255 visible ASCII characters "
-					+ "(a UUID is a good choice).");
+			throw new InvalidHeaderException(IDEMPOTENCY_KEY,
+					"must be given once, as 1 to 255 visible ASCII characters " + "(a UUID is a good choice).");
 		}
 		return values.get(0);
 	}

@@ -20,8 +20,8 @@ import org.springframework.util.MultiValueMap;
 
 /**
  * The query parameters of {@code GET /api/tasks}: their names, and the one place they are
- * parsed and checked, into a {@link TaskListQuery}. An unknown value is a {@code 400} naming its
- * parameter; parameters the route does not know are ignored.
+ * parsed and checked, into a {@link TaskListQuery}. An unknown value is a {@code 400}
+ * naming its parameter; parameters the route does not know are ignored.
  */
 final class TaskListParameters {
 
@@ -61,15 +61,14 @@ final class TaskListParameters {
 
 	static TaskListQuery parse(MultiValueMap<String, String> parameters, String callerId) {
 		String statusValue = Paging.single(parameters, STATUS);
-		Status status = (statusValue == null) ? Status.ALL
-				: Arrays.stream(Status.values())
-					.filter((candidate) -> candidate.parameter().equals(statusValue))
-					.findFirst()
-					.orElseThrow(() -> new InvalidParameterException(STATUS, "must be one of all, pending, completed."));
+		Status status = (statusValue == null) ? Status.ALL : Arrays.stream(Status.values())
+			.filter((candidate) -> candidate.parameter().equals(statusValue))
+			.findFirst()
+			.orElseThrow(() -> new InvalidParameterException(STATUS, "must be one of all, pending, completed."));
 		String sortValue = Paging.single(parameters, SORT);
-		TaskSort sort = (sortValue == null) ? TaskSort.DEFAULT : sort(sortValue)
-			.orElseThrow(() -> new InvalidParameterException(SORT,
-					"must be one of created_at, updated_at, due_date, priority, title, optionally after '-'."));
+		TaskSort sort = (sortValue == null) ? TaskSort.DEFAULT
+				: sort(sortValue).orElseThrow(() -> new InvalidParameterException(SORT,
+						"must be one of created_at, updated_at, due_date, priority, title, optionally after '-'."));
 		int limit = Paging.limit(parameters);
 		long offset = Paging.number(parameters, OFFSET, 0, 0, MAX_OFFSET);
 		TaskFilters filters = filters(parameters);
@@ -104,7 +103,8 @@ final class TaskListParameters {
 		Set<String> tags = new TreeSet<>();
 		for (String value : repeated(parameters, TAG, TaskChanges.MAX_TAGS)) {
 			String tag = value.strip().toLowerCase(Locale.ROOT);
-			if (tag.isEmpty() || tag.codePointCount(0, tag.length()) > TaskChanges.MAX_TAG_LENGTH || tag.indexOf('\0') >= 0) {
+			if (tag.isEmpty() || tag.codePointCount(0, tag.length()) > TaskChanges.MAX_TAG_LENGTH
+					|| tag.indexOf('\0') >= 0) {
 				throw new InvalidParameterException(TAG,
 						"must be 1 to " + TaskChanges.MAX_TAG_LENGTH + " characters, without the NUL character.");
 			}
@@ -132,7 +132,10 @@ final class TaskListParameters {
 			.orElseThrow(() -> new InvalidParameterException(name, TaskChanges.TIMESTAMP_RULE + "."));
 	}
 
-	/** A blank {@code q} is an empty search box: no search. A query needs a letter or digit to find words. */
+	/**
+	 * A blank {@code q} is an empty search box: no search. A query needs a letter or
+	 * digit to find words.
+	 */
 	private static @Nullable String text(MultiValueMap<String, String> parameters) {
 		String value = Paging.single(parameters, TEXT);
 		if (value == null || value.isBlank()) {

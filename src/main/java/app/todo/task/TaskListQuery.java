@@ -25,7 +25,9 @@ record TaskListQuery(Status status, TaskSort sort, int limit, long offset, TaskF
 
 	}
 
-	/** Where a page ends: the sort value (as stored, may be null) and id of its last task. */
+	/**
+	 * Where a page ends: the sort value (as stored, may be null) and id of its last task.
+	 */
 	record Position(@Nullable Object value, long id) {
 	}
 

@@ -24,9 +24,10 @@ import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 
 /**
- * Every statement on tasks, their tombstones and idempotency keys, and all of the list's SQL.
- * Each names the owner in its WHERE clause or VALUES: there is no way to read, change or delete
- * a task by id alone, so one user's task is, to everyone else, a task that does not exist.
+ * Every statement on tasks, their tombstones and idempotency keys, and all of the list's
+ * SQL. Each names the owner in its WHERE clause or VALUES: there is no way to read,
+ * change or delete a task by id alone, so one user's task is, to everyone else, a task
+ * that does not exist.
  */
 @Repository
 class TaskRepository {
@@ -35,8 +36,8 @@ class TaskRepository {
 			+ "created_at, updated_at, completed_at, version";
 
 	/*
-	 * The caller's users row is written in the same statement as their first task, which also
-	 * counts the task on it below the quotas: no row from owner, no task.
+	 * The caller's users row is written in the same statement as their first task, which
+	 * also counts the task on it below the quotas: no row from owner, no task.
 	 */
 	private static final String INSERT = """
 			WITH owner AS (%s)
@@ -59,9 +60,10 @@ class TaskRepository {
 	private static final String DELETE_COMPLETED = "DELETE FROM tasks WHERE user_id = :userId AND completed";
 
 	/*
-	 * All or nothing in one statement: the caller's rows among the ids are locked first (in id
-	 * order, so that two bulk writes cannot deadlock), and the update runs only if every id was
-	 * found; a row deleted meanwhile is not locked, so it makes the count fall short too.
+	 * All or nothing in one statement: the caller's rows among the ids are locked first
+	 * (in id order, so that two bulk writes cannot deadlock), and the update runs only if
+	 * every id was found; a row deleted meanwhile is not locked, so it makes the count
+	 * fall short too.
 	 */
 	private static final String SET_COMPLETED = """
 			WITH found AS (
@@ -76,10 +78,11 @@ class TaskRepository {
 	private static final String SNAPSHOT_FLOOR = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS floor";
 
 	/*
-	 * Also takes over a key older than 24 hours that the purge has not reached yet. A user with
-	 * their quota of keys in the last 24 hours claims none: the statement returns no row, as for
-	 * a key that is taken, and the lookup that follows tells the two apart. The count stops at
-	 * the quota, so it costs at most that many index entries.
+	 * Also takes over a key older than 24 hours that the purge has not reached yet. A
+	 * user with their quota of keys in the last 24 hours claims none: the statement
+	 * returns no row, as for a key that is taken, and the lookup that follows tells the
+	 * two apart. The count stops at the quota, so it costs at most that many index
+	 * entries.
 	 */
 	private static final String CLAIM_KEY = """
 			WITH owner AS (%s)
@@ -112,7 +115,9 @@ class TaskRepository {
 		this.quotas = quotas;
 	}
 
-	/** The new task; a {@link QuotaExceededException} when the owner has no room for it. */
+	/**
+	 * The new task; a {@link QuotaExceededException} when the owner has no room for it.
+	 */
 	Mono<Task> insert(Caller owner, TaskChanges task) {
 		GenericExecuteSpec spec = UserRepository.bindOwner(this.db.sql(INSERT), owner)
 			.bind("maxTasks", this.quotas.tasks())
@@ -134,15 +139,17 @@ class TaskRepository {
 		return this.db.sql(FIND).bind("userId", userId).bind("id", id).map(TaskRepository::task).one();
 	}
 
-	/** Writes the given members and counts a new version; empty if there is no such task. */
+	/**
+	 * Writes the given members and counts a new version; empty if there is no such task.
+	 */
 	Mono<Task> update(String userId, long id, TaskChanges changes) {
 		return update(userId, id, changes, null);
 	}
 
 	/**
-	 * Like {@link #update(String, long, TaskChanges)}, only if the task has one of the given
-	 * versions (any version when null): checked and written in one statement, so that two
-	 * writers holding the same version can never both win.
+	 * Like {@link #update(String, long, TaskChanges)}, only if the task has one of the
+	 * given versions (any version when null): checked and written in one statement, so
+	 * that two writers holding the same version can never both win.
 	 */
 	Mono<Task> update(String userId, long id, TaskChanges changes, Integer @Nullable [] versions) {
 		StringJoiner assignments = new StringJoiner(", ");
@@ -167,8 +174,7 @@ class TaskRepository {
 	Mono<Task> toggleCompleted(String userId, long id, Integer @Nullable [] versions) {
 		String sql = TOGGLE_COMPLETED.replace("WHERE user_id = :userId AND id = :id",
 				"WHERE user_id = :userId AND id = :id" + ifVersion(versions));
-		return bindVersions(this.db.sql(sql).bind("userId", userId).bind("id", id), versions)
-			.map(TaskRepository::task)
+		return bindVersions(this.db.sql(sql).bind("userId", userId).bind("id", id), versions).map(TaskRepository::task)
 			.one();
 	}
 
@@ -196,7 +202,9 @@ class TaskRepository {
 		return this.db.sql(DELETE_COMPLETED).bind("userId", userId).fetch().rowsUpdated();
 	}
 
-	/** Sets completed on every given task of the user, or on none if any is not theirs. */
+	/**
+	 * Sets completed on every given task of the user, or on none if any is not theirs.
+	 */
 	Flux<Task> setCompleted(String userId, Set<Long> ids, boolean completed) {
 		return this.db.sql(SET_COMPLETED)
 			.bind("userId", userId)
@@ -208,9 +216,9 @@ class TaskRepository {
 	}
 
 	/**
-	 * One page of the caller's tasks. Each row also carries whether another page follows and
-	 * where this one ends, so that the {@code Link} header comes from a single statement and a
-	 * single snapshot.
+	 * One page of the caller's tasks. Each row also carries whether another page follows
+	 * and where this one ends, so that the {@code Link} header comes from a single
+	 * statement and a single snapshot.
 	 */
 	Flux<PageRow> findPage(String userId, TaskListQuery query) {
 		TaskSort sort = query.sort();
@@ -229,8 +237,9 @@ class TaskRepository {
 	}
 
 	/**
-	 * The statement of {@link #findPage}: every condition is one that every list index can
-	 * apply within the owner's range, so that no combination leaves it ({@code TaskListPlanTests}).
+	 * The statement of {@link #findPage}: every condition is one that every list index
+	 * can apply within the owner's range, so that no combination leaves it
+	 * ({@code TaskListPlanTests}).
 	 */
 	static PageStatement pageStatement(String userId, TaskListQuery query) {
 		TaskSort sort = query.sort();
@@ -248,15 +257,19 @@ class TaskRepository {
 		appendFilters(where, parameters, query.filters());
 		Position after = query.after();
 		if (after != null) {
-			where.append(" AND (").append(sortKey(sort, sort.field().name)).append(", id) ")
+			where.append(" AND (")
+				.append(sortKey(sort, sort.field().name))
+				.append(", id) ")
 				.append(sort.descending() ? "<" : ">")
-				.append(" (").append(sortKey(sort, (sort.field() == TaskSort.Field.DUE_DATE)
-						? "CAST(:afterValue AS timestamptz)" : ":afterValue"))
+				.append(" (")
+				.append(sortKey(sort,
+						(sort.field() == TaskSort.Field.DUE_DATE) ? "CAST(:afterValue AS timestamptz)" : ":afterValue"))
 				.append(", :afterId)");
 			parameters.put("afterValue", Parameter.fromOrEmpty(after.value(), sort.field().type));
 			parameters.put("afterId", Parameter.from(after.id()));
 		}
-		// The window sees the one row past the page (the inner LIMIT) before the outer LIMIT drops it
+		// The window sees the one row past the page (the inner LIMIT) before the outer
+		// LIMIT drops it
 		String sql = """
 				SELECT t.*, count(*) OVER () AS page_rows,
 				  nth_value(t.%1$s, :limit) OVER page AS last_value, nth_value(t.id, :limit) OVER page AS last_id
@@ -267,11 +280,15 @@ class TaskRepository {
 		return new PageStatement(sql, parameters);
 	}
 
-	/** The filters, each a condition added to the owner's with {@code AND}, and their values. */
+	/**
+	 * The filters, each a condition added to the owner's with {@code AND}, and their
+	 * values.
+	 */
 	private static void appendFilters(StringBuilder where, Map<String, Parameter> parameters, TaskFilters filters) {
 		if (!filters.priorities().isEmpty()) {
 			where.append(" AND priority = ANY(:priorities)");
-			parameters.put("priorities", Parameter.from(filters.priorities().stream().map(Priority::code).toArray(Short[]::new)));
+			parameters.put("priorities",
+					Parameter.from(filters.priorities().stream().map(Priority::code).toArray(Short[]::new)));
 		}
 		if (!filters.tags().isEmpty()) {
 			where.append(" AND tags @> CAST(:tags AS text[])");
@@ -290,15 +307,17 @@ class TaskRepository {
 					: " AND (completed OR due_date IS NULL OR due_date >= now())");
 		}
 		if (filters.text() != null) {
-			// The expression of tasks_user_search_idx, so that the search can use it (002-task-search.sql)
+			// The expression of tasks_user_search_idx, so that the search can use it
+			// (002-task-search.sql)
 			where.append(" AND todo_search_vector(title, description) @@ todo_search_query(:text)");
 			parameters.put("text", Parameter.from(filters.text()));
 		}
 	}
 
 	/**
-	 * The sort key of a column or parameter: each has an index of its own (see the changelog),
-	 * and tasks with no due date sort last in both directions by standing in for +/- infinity.
+	 * The sort key of a column or parameter: each has an index of its own (see the
+	 * changelog), and tasks with no due date sort last in both directions by standing in
+	 * for +/- infinity.
 	 */
 	static String sortKey(TaskSort sort, String column) {
 		return switch (sort.field()) {
@@ -316,18 +335,24 @@ class TaskRepository {
 	record PageStatement(String sql, Map<String, Parameter> parameters) {
 	}
 
-	/** A task of a page, with the position of the page's end when another page follows. */
+	/**
+	 * A task of a page, with the position of the page's end when another page follows.
+	 */
 	record PageRow(Task task, @Nullable Position next) {
 	}
 
-	/** The oldest transaction still running now: a sync token's floor (see {@link TaskChangeFeed}). */
+	/**
+	 * The oldest transaction still running now: a sync token's floor (see
+	 * {@link TaskChangeFeed}).
+	 */
 	Mono<Long> snapshotFloor() {
 		return this.db.sql(SNAPSHOT_FLOOR).map((row) -> Long.parseLong(row.get("floor", String.class))).one();
 	}
 
 	/**
-	 * The caller's changes since a sync token, tasks and tombstones, in {@code change_xid, id}
-	 * order after the page the token continues; at most {@code fetch}.
+	 * The caller's changes since a sync token, tasks and tombstones, in
+	 * {@code change_xid, id} order after the page the token continues; at most
+	 * {@code fetch}.
 	 */
 	Flux<Change> changes(String userId, SyncToken token, int fetch) {
 		Page page = token.page();
@@ -356,7 +381,8 @@ class TaskRepository {
 					(SELECT change_xid, change_xid::text AS xid, true, task_id, user_id, NULL, NULL, NULL, NULL, NULL, NULL,
 					   NULL, deleted_at, NULL, NULL FROM task_tombstones
 					 WHERE user_id = :userId%s%s ORDER BY change_xid, task_id LIMIT :fetch)) AS changes
-					ORDER BY change_xid, id LIMIT :fetch""".formatted(sql, tombstoneSince, after.formatted("task_id"));
+					ORDER BY change_xid, id LIMIT :fetch"""
+				.formatted(sql, tombstoneSince, after.formatted("task_id"));
 		}
 		GenericExecuteSpec spec = this.db.sql(sql).bind("userId", userId).bind("fetch", fetch);
 		if (token.floor() != null) {
@@ -381,13 +407,17 @@ class TaskRepository {
 	record Tombstone(long id, boolean deleted, Instant updatedAt) {
 	}
 
-	/** A change of a sync: a {@link Task} or a {@link Tombstone}, with the transaction that made it. */
+	/**
+	 * A change of a sync: a {@link Task} or a {@link Tombstone}, with the transaction
+	 * that made it.
+	 */
 	record Change(long xid, long id, Object body) {
 	}
 
 	/**
-	 * Claims an idempotency key for the caller, creating their users row if needed; false when
-	 * the key is taken or the caller has used their quota of keys (see {@link IdempotentCreates}).
+	 * Claims an idempotency key for the caller, creating their users row if needed; false
+	 * when the key is taken or the caller has used their quota of keys (see
+	 * {@link IdempotentCreates}).
 	 */
 	Mono<Boolean> claimKey(Caller owner, String key, byte[] requestHash) {
 		return UserRepository.bindOwner(this.db.sql(CLAIM_KEY), owner)
@@ -435,15 +465,17 @@ class TaskRepository {
 	}
 
 	/**
-	 * The task of a row whose {@link #COLUMNS} start at the given index: by position, as a page
-	 * reads 50 rows of 12 columns and a lookup by name searches the row's columns each time.
+	 * The task of a row whose {@link #COLUMNS} start at the given index: by position, as
+	 * a page reads 50 rows of 12 columns and a lookup by name searches the row's columns
+	 * each time.
 	 */
 	static Task taskAt(Readable row, int first) {
 		return new Task(row.get(first, Long.class), row.get(first + 1, String.class), row.get(first + 2, String.class),
 				row.get(first + 3, String.class), row.get(first + 4, Boolean.class),
 				Priority.ofCode(row.get(first + 5, Short.class)), row.get(first + 6, Instant.class),
 				List.of(row.get(first + 7, String[].class)), row.get(first + 8, Instant.class),
-				row.get(first + 9, Instant.class), row.get(first + 10, Instant.class), row.get(first + 11, Integer.class));
+				row.get(first + 9, Instant.class), row.get(first + 10, Instant.class),
+				row.get(first + 11, Integer.class));
 	}
 
 }

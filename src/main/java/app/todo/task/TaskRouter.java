@@ -19,8 +19,9 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RouterFunctions.route;
 
 /**
- * The task routes, twice: as {@code /api/tasks} and as {@code /api/{user_id}/tasks}, the path of
- * existing Hackathon-style frontends, where the user in the path must be the caller.
+ * The task routes, twice: as {@code /api/tasks} and as {@code /api/{user_id}/tasks}, the
+ * path of existing Hackathon-style frontends, where the user in the path must be the
+ * caller.
  */
 @Configuration(proxyBeanMethods = false)
 class TaskRouter {

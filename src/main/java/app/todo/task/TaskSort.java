@@ -3,8 +3,8 @@ package app.todo.task;
 import java.time.Instant;
 
 /**
- * An order of the list: a field, a direction, and {@code id} in the same direction to make it
- * total (rendered by {@link TaskRepository}).
+ * An order of the list: a field, a direction, and {@code id} in the same direction to
+ * make it total (rendered by {@link TaskRepository}).
  */
 record TaskSort(Field field, boolean descending) {
 

@@ -23,7 +23,8 @@ class UserApiDocumentation implements OpenApiCustomizer {
 			.summary("The caller")
 			.description("From the token's claims, else the users row; `null` members when nothing knows them.")
 			.addTagsItem("users")
-			.responses(new ApiResponses().addApiResponse("200", ApiDocs.json("The caller.", docs.schemaOf(User.class)))));
+			.responses(
+					new ApiResponses().addApiResponse("200", ApiDocs.json("The caller.", docs.schemaOf(User.class)))));
 	}
 
 }

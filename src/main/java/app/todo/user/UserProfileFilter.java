@@ -17,10 +17,10 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Keeps each signed-in user's row, with the email and name their token carries, current. One
- * upsert ({@link UserRepository#saveProfile}) when this instance has not seen the same (user,
- * email, name) in the last {@link #REMEMBER_FOR}, not a write per request. A failed write never
- * fails the request: the row catches up later.
+ * Keeps each signed-in user's row, with the email and name their token carries, current.
+ * One upsert ({@link UserRepository#saveProfile}) when this instance has not seen the
+ * same (user, email, name) in the last {@link #REMEMBER_FOR}, not a write per request. A
+ * failed write never fails the request: the row catches up later.
  */
 @Component
 class UserProfileFilter implements WebFilter, Ordered {

@@ -11,12 +11,12 @@ import org.springframework.r2dbc.core.Parameter;
 import org.springframework.stereotype.Repository;
 
 /**
- * Every statement on the users table. A user's row is written by whichever comes first: their
- * first task or idempotency key (inside that statement, see {@link #CREATE_OWNER}), their
- * sign-up ({@link #CREATE_FROM_ACCOUNT}), or the profile a token carries
- * ({@link #saveProfile}); reads need no row, so provisioning costs them nothing. The counts
- * of tasks and tombstones on the row are kept by the statements that create tasks and by the
- * tasks table's triggers (changelog 006).
+ * Every statement on the users table. A user's row is written by whichever comes first:
+ * their first task or idempotency key (inside that statement, see {@link #CREATE_OWNER}),
+ * their sign-up ({@link #CREATE_FROM_ACCOUNT}), or the profile a token carries
+ * ({@link #saveProfile}); reads need no row, so provisioning costs them nothing. The
+ * counts of tasks and tombstones on the row are kept by the statements that create tasks
+ * and by the tasks table's triggers (changelog 006).
  */
 @Repository
 public class UserRepository {
@@ -30,14 +30,17 @@ public class UserRepository {
 			INSERT INTO users (id, email, name, task_count) VALUES (:userId, :email, :name, %d)
 			ON CONFLICT (id) %s""";
 
-	/** A data-modifying CTE that makes sure the owner's row exists, for another table's insert. */
+	/**
+	 * A data-modifying CTE that makes sure the owner's row exists, for another table's
+	 * insert.
+	 */
 	public static final String CREATE_OWNER = OWNER.formatted(0, "DO NOTHING");
 
 	/**
 	 * Like {@link #CREATE_OWNER}, and counts one task on the row, only below the quotas
-	 * ({@code :maxTasks}, {@code :maxDeletedTasks}): the row is locked and the condition read
-	 * from its latest version, so two creates at once cannot both take the last place. Returns
-	 * the owner's id, or no row when a quota is met.
+	 * ({@code :maxTasks}, {@code :maxDeletedTasks}): the row is locked and the condition
+	 * read from its latest version, so two creates at once cannot both take the last
+	 * place. Returns the owner's id, or no row when a quota is met.
 	 */
 	public static final String CREATE_OWNER_COUNTING_TASK = OWNER.formatted(1, """
 			DO UPDATE SET task_count = users.task_count + 1
@@ -46,16 +49,16 @@ public class UserRepository {
 
 	/**
 	 * The row of a new account, from a CTE named {@code account} that returns the new
-	 * credentials' {@code user_id} (none when the email is taken); binds {@code :email} and
-	 * {@code :name}.
+	 * credentials' {@code user_id} (none when the email is taken); binds {@code :email}
+	 * and {@code :name}.
 	 */
 	public static final String CREATE_FROM_ACCOUNT = """
 			INSERT INTO users (id, email, name) SELECT user_id, :email, :name FROM account
 			RETURNING id""";
 
 	/*
-	 * A token without an email or name (a backend's HS256 token, say) keeps the ones an earlier
-	 * token gave, and a row the token would not change is not rewritten.
+	 * A token without an email or name (a backend's HS256 token, say) keeps the ones an
+	 * earlier token gave, and a row the token would not change is not rewritten.
 	 */
 	private static final String SAVE_PROFILE = """
 			INSERT INTO users (id, email, name) VALUES (:userId, :email, :name)
@@ -75,18 +78,24 @@ public class UserRepository {
 		this.db = db;
 	}
 
-	/** Binds the owner's {@code :userId}, {@code :email} and {@code :name} of {@link #CREATE_OWNER}. */
+	/**
+	 * Binds the owner's {@code :userId}, {@code :email} and {@code :name} of
+	 * {@link #CREATE_OWNER}.
+	 */
 	public static GenericExecuteSpec bindOwner(GenericExecuteSpec spec, Caller owner) {
 		return spec.bind("userId", owner.id())
 			.bind("email", Parameter.fromOrEmpty(owner.email(), String.class))
 			.bind("name", Parameter.fromOrEmpty(owner.name(), String.class));
 	}
 
-	/** How many tasks and tombstones the user's row counts; empty when there is no row. */
+	/**
+	 * How many tasks and tombstones the user's row counts; empty when there is no row.
+	 */
 	public Mono<TaskCounts> taskCounts(String userId) {
 		return this.db.sql(TASK_COUNTS)
 			.bind("userId", userId)
-			.map((row) -> new TaskCounts(row.get("task_count", Integer.class), row.get("tombstone_count", Integer.class)))
+			.map((row) -> new TaskCounts(row.get("task_count", Integer.class),
+					row.get("tombstone_count", Integer.class)))
 			.one();
 	}
 

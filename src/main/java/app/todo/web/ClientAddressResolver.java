@@ -20,9 +20,9 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 /**
  * The address a request comes from, for whatever is kept per client (rate limits, failed
  * sign-ins). It is the connection's peer, unless that peer is a trusted proxy
- * ({@code TRUSTED_PROXIES}): then {@code X-Forwarded-For} is read from the right, past the
- * trusted proxies, to the first address that is not one. Anyone can send the header, so it is
- * never believed from a peer that is not trusted.
+ * ({@code TRUSTED_PROXIES}): then {@code X-Forwarded-For} is read from the right, past
+ * the trusted proxies, to the first address that is not one. Anyone can send the header,
+ * so it is never believed from a peer that is not trusted.
  */
 @Component
 public final class ClientAddressResolver {
@@ -36,17 +36,17 @@ public final class ClientAddressResolver {
 	}
 
 	/**
-	 * A resolver that believes the proxies at these addresses or CIDR ranges, for code and
-	 * tests outside Spring's wiring.
+	 * A resolver that believes the proxies at these addresses or CIDR ranges, for code
+	 * and tests outside Spring's wiring.
 	 */
 	public static ClientAddressResolver trusting(List<String> trustedProxies) {
 		return new ClientAddressResolver(new ClientAddressProperties(trustedProxies));
 	}
 
 	/**
-	 * The key of what is kept per client: the client's IPv4 address, or the /64 network of its
-	 * IPv6 address, since one subscriber commonly gets a whole /64 and could otherwise take a
-	 * fresh address, and so a fresh allowance, for every request.
+	 * The key of what is kept per client: the client's IPv4 address, or the /64 network
+	 * of its IPv6 address, since one subscriber commonly gets a whole /64 and could
+	 * otherwise take a fresh address, and so a fresh allowance, for every request.
 	 */
 	public String key(ServerRequest request) {
 		return key(request.exchange().getRequest());
@@ -103,7 +103,10 @@ public final class ClientAddressResolver {
 		return client;
 	}
 
-	/** {@code ::ffff:a.b.c.d}: an IPv4 client of a dual-stack socket, keyed by its IPv4 address. */
+	/**
+	 * {@code ::ffff:a.b.c.d}: an IPv4 client of a dual-stack socket, keyed by its IPv4
+	 * address.
+	 */
 	private static boolean isIpv4Mapped(byte[] address) {
 		for (int i = 0; i < 10; i++) {
 			if (address[i] != 0) {

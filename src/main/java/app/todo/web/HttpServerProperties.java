@@ -10,14 +10,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * What one client may hold of the server: connections, and time on them.
  *
- * @param idleTimeout {@code HTTP_IDLE_TIMEOUT}: how long a connection may wait for its next
- * request, byte to byte, before it is closed
- * @param readTimeout {@code HTTP_READ_TIMEOUT}: the longest pause between two reads of a request
- * body
- * @param requestTimeout {@code HTTP_REQUEST_TIMEOUT}: the longest time to receive a whole request
- * body
- * @param maxConnections {@code HTTP_MAX_CONNECTIONS}: open connections at most; beyond, new
- * ones are closed at once
+ * @param idleTimeout {@code HTTP_IDLE_TIMEOUT}: how long a connection may wait for its
+ * next request, byte to byte, before it is closed
+ * @param readTimeout {@code HTTP_READ_TIMEOUT}: the longest pause between two reads of a
+ * request body
+ * @param requestTimeout {@code HTTP_REQUEST_TIMEOUT}: the longest time to receive a whole
+ * request body
+ * @param maxConnections {@code HTTP_MAX_CONNECTIONS}: open connections at most; beyond,
+ * new ones are closed at once
  */
 @ConfigurationProperties("todo.http")
 record HttpServerProperties(@DefaultValue("60s") Duration idleTimeout, @DefaultValue("10s") Duration readTimeout,
@@ -37,7 +37,8 @@ record HttpServerProperties(@DefaultValue("60s") Duration idleTimeout, @DefaultV
 	}
 
 	private static void check(String variable, Duration timeout) {
-		// Zero or less would mean no timeout at all in Netty: a slow client could hold a connection for good
+		// Zero or less would mean no timeout at all in Netty: a slow client could hold a
+		// connection for good
 		if (timeout.compareTo(Duration.ofMillis(100)) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
 			throw new InvalidConfigurationException(variable + " must be from 100ms to 1h.",
 					"Set a duration such as 30s, or leave it unset.");

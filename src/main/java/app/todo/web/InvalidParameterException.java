@@ -4,7 +4,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * A query parameter with a value the route does not know: {@code 400} naming the parameter.
+ * A query parameter with a value the route does not know: {@code 400} naming the
+ * parameter.
  */
 public class InvalidParameterException extends ErrorResponseException {
 

@@ -24,13 +24,13 @@ import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 
 /**
- * Reads a request body that must be one JSON object, with the contract's answers for what is
- * not: {@code 415} for another content type, {@code 413} past {@link #MAX_SIZE}, {@code 400}
- * for anything that is not a JSON object.
+ * Reads a request body that must be one JSON object, with the contract's answers for what
+ * is not: {@code 415} for another content type, {@code 413} past {@link #MAX_SIZE},
+ * {@code 400} for anything that is not a JSON object.
  * <p>
- * An oversized body is read to its end (up to {@link #DRAIN_LIMIT}) before the {@code 413}:
- * a server that answers while the client is still sending resets the connection, and the
- * client sees a network error instead of the answer.
+ * An oversized body is read to its end (up to {@link #DRAIN_LIMIT}) before the
+ * {@code 413}: a server that answers while the client is still sending resets the
+ * connection, and the client sees a network error instead of the answer.
  */
 @Component
 public class JsonBodyReader {
@@ -54,8 +54,8 @@ public class JsonBodyReader {
 	}
 
 	/**
-	 * Like {@link #readObject} for a route whose body is optional: empty when the request has
-	 * none, with or without a content type.
+	 * Like {@link #readObject} for a route whose body is optional: empty when the request
+	 * has none, with or without a content type.
 	 */
 	public Mono<JsonNode> readOptionalObject(ServerRequest request, List<MediaType> accepted) {
 		MediaType contentType;
@@ -72,20 +72,18 @@ public class JsonBodyReader {
 		if (request.headers().contentLength().orElse(0) > DRAIN_LIMIT.toBytes()) {
 			return Mono.error(tooLarge());
 		}
-		return request.body(BodyExtractors.toDataBuffers())
-			.reduceWith(Body::new, Body::append)
-			.flatMap((body) -> {
-				if (body.size == 0) {
-					return Mono.empty();
-				}
-				if (contentType == null) {
-					return Mono.error(unsupported(null, request, accepted));
-				}
-				if (body.size > MAX_SIZE.toBytes()) {
-					return Mono.error(tooLarge());
-				}
-				return Mono.just(parseObject(body.bytes.toByteArray()));
-			});
+		return request.body(BodyExtractors.toDataBuffers()).reduceWith(Body::new, Body::append).flatMap((body) -> {
+			if (body.size == 0) {
+				return Mono.empty();
+			}
+			if (contentType == null) {
+				return Mono.error(unsupported(null, request, accepted));
+			}
+			if (body.size > MAX_SIZE.toBytes()) {
+				return Mono.error(tooLarge());
+			}
+			return Mono.just(parseObject(body.bytes.toByteArray()));
+		});
 	}
 
 	private JsonNode parseObject(byte[] bytes) {

@@ -10,8 +10,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import org.springframework.web.server.MethodNotAllowedException;
 
 /**
- * Functional routes fall through to 404 when only the method is wrong; a route that ends with
- * this handler answers {@code 405} with {@code Allow} instead.
+ * Functional routes fall through to 404 when only the method is wrong; a route that ends
+ * with this handler answers {@code 405} with {@code Allow} instead.
  */
 public final class MethodNotAllowed {
 

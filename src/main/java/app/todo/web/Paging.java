@@ -10,7 +10,8 @@ import org.springframework.web.util.UriComponentsBuilder;
 
 /**
  * What every paged route shares: single-valued and numeric query parameters, the
- * {@code limit} of a page, and the {@code Link: <...>; rel="next"} header to the next one.
+ * {@code limit} of a page, and the {@code Link: <...>; rel="next"} header to the next
+ * one.
  */
 public final class Paging {
 
@@ -23,7 +24,10 @@ public final class Paging {
 	private Paging() {
 	}
 
-	/** The parameter's value; null when absent; a {@code 400} when it is given more than once. */
+	/**
+	 * The parameter's value; null when absent; a {@code 400} when it is given more than
+	 * once.
+	 */
 	public static @Nullable String single(MultiValueMap<String, String> parameters, String name) {
 		List<String> values = parameters.get(name);
 		if (values == null || values.isEmpty()) {
@@ -35,7 +39,9 @@ public final class Paging {
 		return values.get(0);
 	}
 
-	/** The page size: {@value #DEFAULT_LIMIT} unless given, at most {@value #MAX_LIMIT}. */
+	/**
+	 * The page size: {@value #DEFAULT_LIMIT} unless given, at most {@value #MAX_LIMIT}.
+	 */
 	public static int limit(MultiValueMap<String, String> parameters) {
 		return (int) number(parameters, LIMIT, DEFAULT_LIMIT, 1, MAX_LIMIT);
 	}
@@ -57,8 +63,9 @@ public final class Paging {
 	}
 
 	/**
-	 * The {@code Link} header's value for the next page: this request's path and query, with
-	 * {@code parameter} set to {@code value} and the {@code dropped} parameters left out.
+	 * The {@code Link} header's value for the next page: this request's path and query,
+	 * with {@code parameter} set to {@code value} and the {@code dropped} parameters left
+	 * out.
 	 */
 	public static String nextLink(ServerRequest request, String parameter, String value, String... dropped) {
 		UriComponentsBuilder uri = UriComponentsBuilder.fromPath(request.path()).queryParams(request.queryParams());

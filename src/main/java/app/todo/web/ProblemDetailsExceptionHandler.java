@@ -30,9 +30,10 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 /**
- * The one place where failures become RFC 9457 problem details: errors raised by handlers, by
- * Spring before a handler runs (unknown route, method, media type), and by the security chain.
- * Whatever is unexpected is logged here and answered without any of its details.
+ * The one place where failures become RFC 9457 problem details: errors raised by
+ * handlers, by Spring before a handler runs (unknown route, method, media type), and by
+ * the security chain. Whatever is unexpected is logged here and answered without any of
+ * its details.
  */
 @Component
 @Order(-2) // ahead of Spring Boot's own error handler
@@ -52,7 +53,8 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 		if (response.isCommitted()) {
 			return Mono.error(ex);
 		}
-		// handle(), as Reactor restores the request's MDC (request and trace ids) for it alone
+		// handle(), as Reactor restores the request's MDC (request and trace ids) for it
+		// alone
 		return Mono.just(ex)
 			.<ErrorResponse>handle((failure, sink) -> sink.next(toErrorResponse(exchange, failure)))
 			.flatMap((error) -> write(exchange, error));
@@ -77,11 +79,12 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 	}
 
 	/**
-	 * Reads what is left of the request's body, up to {@link JsonBodyReader#DRAIN_LIMIT}, before
-	 * the answer: most problems are found before the body is read (a missing token, a foreign
-	 * path, a wrong method), and a server that answers and closes while the client is still
-	 * sending resets the connection, so that the client sees a network error instead of the
-	 * problem. Nothing to do for requests without a body, or whose body was read already.
+	 * Reads what is left of the request's body, up to {@link JsonBodyReader#DRAIN_LIMIT},
+	 * before the answer: most problems are found before the body is read (a missing
+	 * token, a foreign path, a wrong method), and a server that answers and closes while
+	 * the client is still sending resets the connection, so that the client sees a
+	 * network error instead of the problem. Nothing to do for requests without a body, or
+	 * whose body was read already.
 	 */
 	private static Mono<Void> drain(ServerHttpRequest request) {
 		HttpHeaders headers = request.getHeaders();
@@ -109,7 +112,8 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 			return errorResponse;
 		}
 		if (ex instanceof ReadTimeoutException || ex instanceof TimeoutException) {
-			// HTTP_READ_TIMEOUT or HTTP_REQUEST_TIMEOUT: the client stopped sending its body
+			// HTTP_READ_TIMEOUT or HTTP_REQUEST_TIMEOUT: the client stopped sending its
+			// body
 			return ErrorResponse.create(ex, HttpStatus.REQUEST_TIMEOUT, "The request body did not arrive in time.");
 		}
 		if (ex instanceof InvalidMediaTypeException) {
@@ -124,12 +128,14 @@ class ProblemDetailsExceptionHandler implements WebExceptionHandler {
 				|| ex instanceof AuthenticationServiceException) {
 			logger.warn("Service unavailable for " + exchange.getRequest().getMethod() + " "
 					+ exchange.getRequest().getPath() + ": " + ex.getMessage());
-			return ErrorResponse.builder(ex, HttpStatus.SERVICE_UNAVAILABLE, "The service is briefly unavailable; retry shortly.")
+			return ErrorResponse
+				.builder(ex, HttpStatus.SERVICE_UNAVAILABLE, "The service is briefly unavailable; retry shortly.")
 				.header(HttpHeaders.RETRY_AFTER, "1")
 				.build();
 		}
-		logger.error("Unexpected error for " + exchange.getRequest().getMethod() + " "
-				+ exchange.getRequest().getPath(), ex);
+		logger.error(
+				"Unexpected error for " + exchange.getRequest().getMethod() + " " + exchange.getRequest().getPath(),
+				ex);
 		return ErrorResponse.create(ex, HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred.");
 	}
 

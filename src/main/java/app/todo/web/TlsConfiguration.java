@@ -11,8 +11,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * HTTPS with HTTP/2 (and HTTP/1.1, chosen by ALPN) when a certificate is configured; plain
- * HTTP/1.1 otherwise, as behind a balancer that terminates TLS.
+ * HTTPS with HTTP/2 (and HTTP/1.1, chosen by ALPN) when a certificate is configured;
+ * plain HTTP/1.1 otherwise, as behind a balancer that terminates TLS.
  */
 @Configuration(proxyBeanMethods = false)
 class TlsConfiguration {

@@ -7,12 +7,14 @@ import app.todo.InvalidConfigurationException;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * HTTPS served by the API itself. The PEM texts (or file paths) reach Spring Boot's SSL bundle
- * {@value TlsConfiguration#BUNDLE} through {@code application.yaml}; these copies only say
- * whether TLS is on, and that it is configured whole.
+ * HTTPS served by the API itself. The PEM texts (or file paths) reach Spring Boot's SSL
+ * bundle {@value TlsConfiguration#BUNDLE} through {@code application.yaml}; these copies
+ * only say whether TLS is on, and that it is configured whole.
  *
- * @param certificate {@code TLS_CERTIFICATE}: the certificate chain, PEM text or a file path
- * @param privateKey {@code TLS_PRIVATE_KEY}: its unencrypted private key, PEM text or a file path
+ * @param certificate {@code TLS_CERTIFICATE}: the certificate chain, PEM text or a file
+ * path
+ * @param privateKey {@code TLS_PRIVATE_KEY}: its unencrypted private key, PEM text or a
+ * file path
  */
 @ConfigurationProperties("todo.tls")
 record TlsProperties(@Nullable String certificate, @Nullable String privateKey) {

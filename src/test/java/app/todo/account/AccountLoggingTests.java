@@ -25,19 +25,46 @@ class AccountLoggingTests extends ApiTestSupport {
 		String email = AccountApiTests.newEmail();
 		String password = "log-canary-password-" + System.nanoTime();
 		String wrong = "log-canary-wrong-" + System.nanoTime();
-		String token = this.client.post().uri("/api/auth/sign-up").contentType(MediaType.APPLICATION_JSON)
+		String token = this.client.post()
+			.uri("/api/auth/sign-up")
+			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("email", email, "password", password, "name", "Canary"))
-			.exchange().expectStatus().isCreated()
-			.expectBody(JsonNode.class).returnResult().getResponseBody().get("token").stringValue();
-		this.client.post().uri("/api/auth/sign-up").contentType(MediaType.APPLICATION_JSON)
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody()
+			.get("token")
+			.stringValue();
+		this.client.post()
+			.uri("/api/auth/sign-up")
+			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("email", email, "password", password, "name", "Canary"))
-			.exchange().expectStatus().isEqualTo(409);
+			.exchange()
+			.expectStatus()
+			.isEqualTo(409);
 		AccountApiTests.signIn(this.client, email, wrong).expectStatus().isUnauthorized();
-		String again = AccountApiTests.signIn(this.client, email, password).expectStatus().isOk()
-			.expectBody(JsonNode.class).returnResult().getResponseBody().get("token").stringValue();
-		this.client.get().uri("/api/me").headers((headers) -> headers.setBearerAuth(token)).exchange().expectStatus().isOk();
-		this.client.get().uri("/api/me").headers((headers) -> headers.setBearerAuth(again + "x")).exchange()
-			.expectStatus().isUnauthorized();
+		String again = AccountApiTests.signIn(this.client, email, password)
+			.expectStatus()
+			.isOk()
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody()
+			.get("token")
+			.stringValue();
+		this.client.get()
+			.uri("/api/me")
+			.headers((headers) -> headers.setBearerAuth(token))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		this.client.get()
+			.uri("/api/me")
+			.headers((headers) -> headers.setBearerAuth(again + "x"))
+			.exchange()
+			.expectStatus()
+			.isUnauthorized();
 		assertThat(output.getAll()).doesNotContain(password)
 			.doesNotContain(wrong)
 			.doesNotContain(token.substring(token.lastIndexOf('.') + 1))

@@ -20,8 +20,8 @@ import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Sign-in on the real database with an encoder that records its calls: an unknown email costs
- * exactly the hashing work of a wrong password, on the hashing pool.
+ * Sign-in on the real database with an encoder that records its calls: an unknown email
+ * costs exactly the hashing work of a wrong password, on the hashing pool.
  */
 class AccountsTests extends ApiTestSupport {
 
@@ -34,10 +34,13 @@ class AccountsTests extends ApiTestSupport {
 	@Test
 	void signInWhenUnknownEmailThenTheSameHashingWorkAsAWrongPassword() {
 		List<String> threads = new CopyOnWriteArrayList<>();
-		RecordingEncoder encoder = new RecordingEncoder(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), threads);
+		RecordingEncoder encoder = new RecordingEncoder(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(),
+				threads);
 		PasswordHasher hasher = new PasswordHasher(encoder, 1, 10);
 		Accounts accounts = new Accounts(new AccountRepository(this.db), hasher,
-				new SignInLimiter(new FailedSignIns(100, 100, 100, Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofDays(30), 100), new SimpleMeterRegistry()), this.tokens);
+				new SignInLimiter(new FailedSignIns(100, 100, 100, Duration.ofSeconds(30), Duration.ofMinutes(1),
+						Duration.ofDays(30), 100), new SimpleMeterRegistry()),
+				this.tokens);
 		try {
 			String email = AccountApiTests.newEmail();
 			StepVerifier.create(accounts.signUp(new SignUp(email, "the right password", "Known")))
@@ -48,7 +51,8 @@ class AccountsTests extends ApiTestSupport {
 			StepVerifier.create(accounts.signIn(new SignIn(email, "a wrong password"), "192.0.2.1"))
 				.expectError(InvalidCredentialsException.class)
 				.verify(Duration.ofSeconds(30));
-			StepVerifier.create(accounts.signIn(new SignIn(AccountApiTests.newEmail(), "a wrong password"), "192.0.2.1"))
+			StepVerifier
+				.create(accounts.signIn(new SignIn(AccountApiTests.newEmail(), "a wrong password"), "192.0.2.1"))
 				.expectError(InvalidCredentialsException.class)
 				.verify(Duration.ofSeconds(30));
 			assertThat(encoder.matchedHashes).hasSize(2);
@@ -66,14 +70,18 @@ class AccountsTests extends ApiTestSupport {
 	void signUpThenArgon2idHashStoredAndTheSameEmailInAnotherCaseTaken() {
 		String email = AccountApiTests.newEmail();
 		PasswordHasher hasher = new PasswordHasher(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), 1, 10);
-		Accounts accounts = new Accounts(new AccountRepository(this.db), hasher,
-				new SignInLimiter(new FailedSignIns(5, 20, 100, Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofDays(30), 100), new SimpleMeterRegistry()), this.tokens);
+		Accounts accounts = new Accounts(new AccountRepository(this.db), hasher, new SignInLimiter(
+				new FailedSignIns(5, 20, 100, Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofDays(30), 100),
+				new SimpleMeterRegistry()), this.tokens);
 		try {
 			StepVerifier.create(accounts.signUp(new SignUp(email, "the right password", "Known")))
 				.expectNextCount(1)
 				.verifyComplete();
-			String stored = this.db.sql("SELECT password_hash FROM credentials WHERE email = :email").bind("email", email)
-				.map((row) -> row.get(0, String.class)).one().block(Duration.ofSeconds(10));
+			String stored = this.db.sql("SELECT password_hash FROM credentials WHERE email = :email")
+				.bind("email", email)
+				.map((row) -> row.get(0, String.class))
+				.one()
+				.block(Duration.ofSeconds(10));
 			assertThat(stored).startsWith("$argon2id$").doesNotContain("the right password");
 			StepVerifier.create(accounts.signUp(new SignUp(email.toUpperCase(), "another password", "Twin")))
 				.expectError(Accounts.EmailTakenException.class)

@@ -21,8 +21,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Password work runs on its own bounded pool, never on the caller's thread, and a full pool
- * answers at once instead of queueing without end.
+ * Password work runs on its own bounded pool, never on the caller's thread, and a full
+ * pool answers at once instead of queueing without end.
  */
 class PasswordHasherTests {
 
@@ -48,7 +48,8 @@ class PasswordHasherTests {
 	@Test
 	void matchesWhenNoHashThenFalseAfterCheckingTheDummyHash() {
 		List<String> threads = new CopyOnWriteArrayList<>();
-		RecordingEncoder encoder = new RecordingEncoder(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), threads);
+		RecordingEncoder encoder = new RecordingEncoder(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(),
+				threads);
 		PasswordHasher hasher = new PasswordHasher(encoder, 1, 10);
 		try {
 			StepVerifier.create(hasher.matches("not the dummy's password", null)).expectNext(false).verifyComplete();
@@ -91,14 +92,12 @@ class PasswordHasherTests {
 			hasher.hash("slow 1", (hash) -> hash).subscribe();
 			assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
 			hasher.hash("slow 2", (hash) -> hash).subscribe();
-			StepVerifier.create(hasher.hash("slow 3", (hash) -> hash))
-				.expectErrorSatisfies((ex) -> {
-					assertThat(ex).isInstanceOf(HashingBusyException.class);
-					HashingBusyException busy = (HashingBusyException) ex;
-					assertThat(busy.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-					assertThat(busy.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
-				})
-				.verify(Duration.ofSeconds(10));
+			StepVerifier.create(hasher.hash("slow 3", (hash) -> hash)).expectErrorSatisfies((ex) -> {
+				assertThat(ex).isInstanceOf(HashingBusyException.class);
+				HashingBusyException busy = (HashingBusyException) ex;
+				assertThat(busy.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+				assertThat(busy.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
+			}).verify(Duration.ofSeconds(10));
 		}
 		finally {
 			release.countDown();
@@ -106,7 +105,9 @@ class PasswordHasherTests {
 		}
 	}
 
-	/** The real encoder, noting the thread of every call and each hash it checked against. */
+	/**
+	 * The real encoder, noting the thread of every call and each hash it checked against.
+	 */
 	static final class RecordingEncoder implements PasswordEncoder {
 
 		final List<String> matchedHashes = new CopyOnWriteArrayList<>();

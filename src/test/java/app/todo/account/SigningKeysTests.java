@@ -63,12 +63,14 @@ class SigningKeysTests extends ApiTestSupport {
 		OctetKeyPair fromJwk = SigningKeys.parseConfigured(generated.toJSONString());
 		assertThat(fromJwk.getKeyID()).isEqualTo(generated.getKeyID());
 		// PKCS#8 as openssl genpkey -algorithm ed25519 writes it
-		byte[] prefix = { 0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20 };
+		byte[] prefix = { 0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
+				0x20 };
 		byte[] seed = generated.getDecodedD();
 		byte[] der = new byte[prefix.length + seed.length];
 		System.arraycopy(prefix, 0, der, 0, prefix.length);
 		System.arraycopy(seed, 0, der, prefix.length, seed.length);
-		String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END PRIVATE KEY-----\n";
+		String pem = "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(der)
+				+ "\n-----END PRIVATE KEY-----\n";
 		OctetKeyPair fromPem = SigningKeys.parseConfigured(pem);
 		assertThat(fromPem.getKeyID()).isEqualTo(generated.getKeyID());
 		assertThat(fromPem.getX()).isEqualTo(generated.getX());
@@ -77,8 +79,10 @@ class SigningKeysTests extends ApiTestSupport {
 	@Test
 	void parseConfiguredWhenPublicKeyOrGarbageThenFailsWithoutEchoingIt() throws Exception {
 		String publicOnly = SigningKeys.generate().toPublicJWK().toJSONString();
-		for (String value : List.of(publicOnly, "not a key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")) {
-			assertThatExceptionOfType(InvalidConfigurationException.class).isThrownBy(() -> SigningKeys.parseConfigured(value))
+		for (String value : List.of(publicOnly, "not a key",
+				"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----")) {
+			assertThatExceptionOfType(InvalidConfigurationException.class)
+				.isThrownBy(() -> SigningKeys.parseConfigured(value))
 				.satisfies((ex) -> assertThat(ex.getMessage() + ex.getAction()).contains("ACCOUNTS_SIGNING_KEY")
 					.doesNotContain(value));
 		}

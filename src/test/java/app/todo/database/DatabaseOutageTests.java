@@ -46,15 +46,16 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * PostgreSQL stops and comes back while clients keep writing. Every answer in between is a
- * {@code 201} or a {@code 503} problem with {@code Retry-After} (never a {@code 500}, never a
- * hang), readiness goes down and liveness stays up, the API serves again without a restart, and
- * the database holds exactly the writes that were acknowledged. Its own PostgreSQL and context,
- * since it takes the database away.
+ * PostgreSQL stops and comes back while clients keep writing. Every answer in between is
+ * a {@code 201} or a {@code 503} problem with {@code Retry-After} (never a {@code 500},
+ * never a hang), readiness goes down and liveness stays up, the API serves again without
+ * a restart, and the database holds exactly the writes that were acknowledged. Its own
+ * PostgreSQL and context, since it takes the database away.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "todo.auth.secret=" + TestIdentityProvider.SECRET, "todo.database.embedded-directory=",
-				// One user writing as fast as it can: far over the default rate limit by design
+				// One user writing as fast as it can: far over the default rate limit by
+				// design
 				"todo.rate-limit.enabled=false" })
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class DatabaseOutageTests {
@@ -82,7 +83,10 @@ class DatabaseOutageTests {
 		registry.add("todo.database.url", () -> "postgresql://postgres@localhost:" + databasePort + "/postgres");
 	}
 
-	/** The same data folder and port each time, as a restarted server or a failover keeps them. */
+	/**
+	 * The same data folder and port each time, as a restarted server or a failover keeps
+	 * them.
+	 */
 	private static EmbeddedPostgres startPostgres() throws IOException {
 		return EmbeddedPostgres.builder()
 			.setPort(databasePort)
@@ -111,8 +115,10 @@ class DatabaseOutageTests {
 		AtomicBoolean writing = new AtomicBoolean(true);
 		AtomicLong acknowledged = new AtomicLong();
 
-		// One write first: the first concurrent JSON reads race to fill Jackson's caches, which
-		// takes a lock that BlockHound reports on an event-loop thread (no database involved)
+		// One write first: the first concurrent JSON reads race to fill Jackson's caches,
+		// which
+		// takes a lock that BlockHound reports on an event-loop thread (no database
+		// involved)
 		HttpResponse<String> first = post(token, "first");
 		assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
 		answers.put("first", first.statusCode());
@@ -132,7 +138,10 @@ class DatabaseOutageTests {
 						acknowledged.incrementAndGet();
 					}
 					else if (response.statusCode() == 503 && response.headers().firstValue("Retry-After").isPresent()
-							&& response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json")) {
+							&& response.headers()
+								.firstValue("Content-Type")
+								.orElse("")
+								.startsWith("application/problem+json")) {
 						slowest503.accumulateAndGet(millis, Math::max);
 						Thread.sleep(50);
 					}
@@ -183,12 +192,18 @@ class DatabaseOutageTests {
 				acknowledgedTitles.add(title);
 			}
 		});
-		// Exact, not "at least": every create is one autocommit statement. PostgreSQL sends its
-		// CommandComplete and ReadyForQuery before a backend acts on the shutdown's SIGTERM, so a
-		// committed insert is always acknowledged to the driver, which completes on ReadyForQuery,
-		// and the application answers 201; a statement cut off before its commit is rolled back
-		// and answered 503. With the server down nothing commits at all. An acknowledgement lost
-		// after the commit would need the application or the network to fail, not the database.
+		// Exact, not "at least": every create is one autocommit statement. PostgreSQL
+		// sends its
+		// CommandComplete and ReadyForQuery before a backend acts on the shutdown's
+		// SIGTERM, so a
+		// committed insert is always acknowledged to the driver, which completes on
+		// ReadyForQuery,
+		// and the application answers 201; a statement cut off before its commit is
+		// rolled back
+		// and answered 503. With the server down nothing commits at all. An
+		// acknowledgement lost
+		// after the commit would need the application or the network to fail, not the
+		// database.
 		assertThat(titlesInDatabase(user)).isEqualTo(acknowledgedTitles);
 	}
 
@@ -203,7 +218,8 @@ class DatabaseOutageTests {
 	}
 
 	private int status(String path) throws IOException, InterruptedException {
-		return this.http.send(HttpRequest.newBuilder(uri(path)).timeout(CLIENT_TIMEOUT).build(), BodyHandlers.discarding())
+		return this.http
+			.send(HttpRequest.newBuilder(uri(path)).timeout(CLIENT_TIMEOUT).build(), BodyHandlers.discarding())
 			.statusCode();
 	}
 

@@ -33,9 +33,9 @@ import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code DATABASE_URL}'s TLS settings reach both drivers (R2DBC for requests, JDBC for the
- * migrations) against a real PostgreSQL that accepts TLS connections only ({@code hostssl}),
- * with a certificate for {@code localhost} from a CA the test makes.
+ * {@code DATABASE_URL}'s TLS settings reach both drivers (R2DBC for requests, JDBC for
+ * the migrations) against a real PostgreSQL that accepts TLS connections only
+ * ({@code hostssl}), with a certificate for {@code localhost} from a CA the test makes.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class DatabaseTlsTests {
@@ -52,7 +52,8 @@ class DatabaseTlsTests {
 	static void startPostgresRequiringTls() throws IOException {
 		certificates = Files.createTempDirectory("todo-postgres-tls");
 		TestCertificates.create("localhost").writeTo(certificates);
-		// Another authority, with a certificate for the same name: not the one the server's is from
+		// Another authority, with a certificate for the same name: not the one the
+		// server's is from
 		TestCertificates.create("localhost").writeTo(certificates.resolve("other"));
 		Path hba = certificates.resolve("pg_hba.conf");
 		Files.writeString(hba, """
@@ -142,7 +143,8 @@ class DatabaseTlsTests {
 
 	@Test
 	void connectWhenChannelBindingRequiredWithScramThenBoundToTheTlsSession() throws SQLException {
-		// Neon's strings carry channel_binding=require; the password is percent-encoded in the URL
+		// Neon's strings carry channel_binding=require; the password is percent-encoded
+		// in the URL
 		String url = "postgresql://scram:scr%25m-Pa55@localhost:" + postgres.getPort()
 				+ "/postgres?sslmode=require&channel_binding=require";
 		StepVerifier.create(r2dbc(url, "select ssl from pg_stat_ssl where pid = pg_backend_pid()"))
@@ -171,7 +173,8 @@ class DatabaseTlsTests {
 	}
 
 	private static Mono<String> r2dbc(String url, String sql) {
-		ConnectionFactory factory = ConnectionFactories.get(PostgresConnectionDetails.fromUrl(url).getConnectionFactoryOptions());
+		ConnectionFactory factory = ConnectionFactories
+			.get(PostgresConnectionDetails.fromUrl(url).getConnectionFactoryOptions());
 		return Mono.usingWhen(factory.create(),
 				(connection) -> Mono.from(connection.createStatement(sql).execute())
 					.flatMap((result) -> Mono.from(result.map((row, metadata) -> String.valueOf(row.get(0))))),
@@ -180,7 +183,8 @@ class DatabaseTlsTests {
 
 	private static String jdbc(String url, String sql) throws SQLException {
 		PostgresConnectionDetails details = PostgresConnectionDetails.fromUrl(url);
-		try (Connection connection = DriverManager.getConnection(details.getJdbcUrl(), details.getUsername(), details.getPassword());
+		try (Connection connection = DriverManager.getConnection(details.getJdbcUrl(), details.getUsername(),
+				details.getPassword());
 				Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery(sql)) {
 			result.next();

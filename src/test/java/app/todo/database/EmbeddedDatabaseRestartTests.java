@@ -30,10 +30,11 @@ import app.todo.ApplicationProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The run command's promise: an account and its task written, then the process killed with
- * SIGKILL and started again, are still there, and so is the key that signed the account's token.
- * The application runs as a separate JVM, as {@code java -jar} would run it, with no setting but
- * its port and data folder, on an embedded PostgreSQL whose data folder outlives both runs.
+ * The run command's promise: an account and its task written, then the process killed
+ * with SIGKILL and started again, are still there, and so is the key that signed the
+ * account's token. The application runs as a separate JVM, as {@code java -jar} would run
+ * it, with no setting but its port and data folder, on an embedded PostgreSQL whose data
+ * folder outlives both runs.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class EmbeddedDatabaseRestartTests {
@@ -44,8 +45,9 @@ class EmbeddedDatabaseRestartTests {
 
 	/** Variables that would change the tokens or point the application elsewhere. */
 	private static final List<String> CLEARED_VARIABLES = List.of("DATABASE_URL", "DATABASE_POOL_SIZE",
-			"BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_JWKS_URI", "CORS_ALLOWED_ORIGINS",
-			"ACCOUNTS_ENABLED", "ACCOUNTS_ISSUER", "ACCOUNTS_AUDIENCE", "ACCOUNTS_SIGNING_KEY", "ACCOUNTS_TOKEN_LIFETIME");
+			"BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_JWKS_URI",
+			"CORS_ALLOWED_ORIGINS", "ACCOUNTS_ENABLED", "ACCOUNTS_ISSUER", "ACCOUNTS_AUDIENCE", "ACCOUNTS_SIGNING_KEY",
+			"ACCOUNTS_TOKEN_LIFETIME");
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -107,9 +109,10 @@ class EmbeddedDatabaseRestartTests {
 
 		// The token from before the restart still opens the API: the signing key was kept
 		for (String token : List.of(tokenBeforeRestart, signIn(second, "ALICE@example.com"))) {
-			HttpResponse<String> task = send(second, HttpRequest.newBuilder(second.uri("/api/tasks/" + id))
-				.header("Authorization", "Bearer " + token)
-				.GET());
+			HttpResponse<String> task = send(second,
+					HttpRequest.newBuilder(second.uri("/api/tasks/" + id))
+						.header("Authorization", "Bearer " + token)
+						.GET());
 			assertThat(task.statusCode()).as(describe(second, task)).isEqualTo(200);
 			JsonNode body = json.readTree(task.body());
 			assertThat(body.get("id").asLong()).isEqualTo(id);
@@ -118,15 +121,17 @@ class EmbeddedDatabaseRestartTests {
 		}
 
 		// Another user still cannot see it: the restart kept the owner too
-		HttpResponse<String> foreign = send(second, HttpRequest.newBuilder(second.uri("/api/tasks/" + id))
-			.header("Authorization", "Bearer " + signUp(second, "bob@example.com").get("token").asString())
-			.GET());
+		HttpResponse<String> foreign = send(second,
+				HttpRequest.newBuilder(second.uri("/api/tasks/" + id))
+					.header("Authorization", "Bearer " + signUp(second, "bob@example.com").get("token").asString())
+					.GET());
 		assertThat(foreign.statusCode()).as(describe(second, foreign)).isEqualTo(404);
 
 		second.process().destroy();
 		assertThat(second.process().waitFor(60, TimeUnit.SECONDS)).as("the second JVM stopped on SIGTERM within 60 s")
 			.isTrue();
-		// pg_ctl stop -w returns once the server is down; allow only for the process to be reaped
+		// pg_ctl stop -w returns once the server is down; allow only for the process to
+		// be reaped
 		assertThat(awaitStopped(postmaster, Duration.ofSeconds(5)))
 			.as("the postmaster (pid %d) of %s stopped with the JVM that started it%n%s", postmaster, data,
 					logTail(second))
@@ -163,9 +168,10 @@ class EmbeddedDatabaseRestartTests {
 						application.process().isAlive() ? "-" : application.process().exitValue(), logTail(application))
 				.isTrue();
 			try {
-				HttpResponse<String> readiness = this.http.send(
-						HttpRequest.newBuilder(application.uri("/actuator/health/readiness")).timeout(Duration.ofSeconds(5)).build(),
-						BodyHandlers.ofString());
+				HttpResponse<String> readiness = this.http
+					.send(HttpRequest.newBuilder(application.uri("/actuator/health/readiness"))
+						.timeout(Duration.ofSeconds(5))
+						.build(), BodyHandlers.ofString());
 				if (readiness.statusCode() == 200) {
 					return;
 				}
@@ -176,15 +182,15 @@ class EmbeddedDatabaseRestartTests {
 			}
 			Thread.sleep(500);
 		}
-		throw new AssertionError("The " + application.name() + " JVM was not ready within " + STARTUP + " (last: " + last
-				+ ")\n" + logTail(application));
+		throw new AssertionError("The " + application.name() + " JVM was not ready within " + STARTUP + " (last: "
+				+ last + ")\n" + logTail(application));
 	}
 
 	private JsonNode signUp(Application application, String email) throws IOException, InterruptedException {
 		HttpResponse<String> response = send(application, HttpRequest.newBuilder(application.uri("/api/auth/sign-up"))
 			.header("Content-Type", "application/json")
-			.POST(BodyPublishers.ofString("{\"email\": \"" + email + "\", \"password\": \"" + PASSWORD
-					+ "\", \"name\": \"Someone\"}")));
+			.POST(BodyPublishers.ofString(
+					"{\"email\": \"" + email + "\", \"password\": \"" + PASSWORD + "\", \"name\": \"Someone\"}")));
 		assertThat(response.statusCode()).as(describe(application, response)).isEqualTo(201);
 		return json.readTree(response.body());
 	}
@@ -197,11 +203,13 @@ class EmbeddedDatabaseRestartTests {
 		return json.readTree(response.body()).get("token").asString();
 	}
 
-	private long createTask(Application application, String token, String title) throws IOException, InterruptedException {
-		HttpResponse<String> response = send(application, HttpRequest.newBuilder(application.uri("/api/tasks"))
-			.header("Authorization", "Bearer " + token)
-			.header("Content-Type", "application/json")
-			.POST(BodyPublishers.ofString("{\"title\": \"" + title + "\"}")));
+	private long createTask(Application application, String token, String title)
+			throws IOException, InterruptedException {
+		HttpResponse<String> response = send(application,
+				HttpRequest.newBuilder(application.uri("/api/tasks"))
+					.header("Authorization", "Bearer " + token)
+					.header("Content-Type", "application/json")
+					.POST(BodyPublishers.ofString("{\"title\": \"" + title + "\"}")));
 		assertThat(response.statusCode()).as(describe(application, response)).isEqualTo(201);
 		return json.readTree(response.body()).get("id").asLong();
 	}
@@ -234,8 +242,8 @@ class EmbeddedDatabaseRestartTests {
 			return OptionalLong.empty();
 		}
 		List<String> lines = Files.readAllLines(pidFile);
-		return (!lines.isEmpty() && lines.get(0).strip().matches("\\d+")) ? OptionalLong.of(Long.parseLong(lines.get(0).strip()))
-				: OptionalLong.empty();
+		return (!lines.isEmpty() && lines.get(0).strip().matches("\\d+"))
+				? OptionalLong.of(Long.parseLong(lines.get(0).strip())) : OptionalLong.empty();
 	}
 
 	private static boolean awaitStopped(long pid, Duration timeout) throws InterruptedException {

@@ -16,12 +16,15 @@ import app.todo.InvalidConfigurationException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code DATABASE_URL} as managed PostgreSQL providers hand it out, and the errors for the ones
- * the API cannot use, none of which may echo the password.
+ * {@code DATABASE_URL} as managed PostgreSQL providers hand it out, and the errors for
+ * the ones the API cannot use, none of which may echo the password.
  */
 class PostgresConnectionDetailsTests {
 
-	/** The password of every URL below; it must never appear in a message or a string form. */
+	/**
+	 * The password of every URL below; it must never appear in a message or a string
+	 * form.
+	 */
 	private static final String SECRET = "s3cretPassw0rd";
 
 	@Test
@@ -52,8 +55,10 @@ class PostgresConnectionDetailsTests {
 	void fromUrlWhenBriefExampleThenJdbcUrlKeepsHostPortDatabaseAndSslMode() {
 		PostgresConnectionDetails details = PostgresConnectionDetails
 			.fromUrl("postgresql://user:pass@host:5432/db?sslmode=require");
-		assertThat(details).extracting(PostgresConnectionDetails::host, PostgresConnectionDetails::port,
-				PostgresConnectionDetails::database, PostgresConnectionDetails::username, PostgresConnectionDetails::password)
+		assertThat(details)
+			.extracting(PostgresConnectionDetails::host, PostgresConnectionDetails::port,
+					PostgresConnectionDetails::database, PostgresConnectionDetails::username,
+					PostgresConnectionDetails::password)
 			.containsExactly("host", 5432, "db", "user", "pass");
 		assertThat(details.getConnectionFactoryOptions().getValue(PostgresqlConnectionFactoryProvider.SSL_MODE))
 			.isEqualTo(SSLMode.REQUIRE);
@@ -62,7 +67,8 @@ class PostgresConnectionDetailsTests {
 
 	@Test
 	void fromUrlWhenPostgresSchemeThenAccepted() {
-		PostgresConnectionDetails details = PostgresConnectionDetails.fromUrl("postgres://todo:" + SECRET + "@localhost:5433/todos");
+		PostgresConnectionDetails details = PostgresConnectionDetails
+			.fromUrl("postgres://todo:" + SECRET + "@localhost:5433/todos");
 		assertThat(details.host()).isEqualTo("localhost");
 		assertThat(details.port()).isEqualTo(5433);
 		assertThat(details.database()).isEqualTo("todos");
@@ -82,7 +88,8 @@ class PostgresConnectionDetailsTests {
 
 	@Test
 	void fromUrlWhenSurroundedByWhitespaceThenStripped() {
-		PostgresConnectionDetails details = PostgresConnectionDetails.fromUrl("  postgresql://todo@db.internal/todos\n");
+		PostgresConnectionDetails details = PostgresConnectionDetails
+			.fromUrl("  postgresql://todo@db.internal/todos\n");
 		assertThat(details.host()).isEqualTo("db.internal");
 		assertThat(details.database()).isEqualTo("todos");
 	}
@@ -101,8 +108,9 @@ class PostgresConnectionDetailsTests {
 				Map.entry("channel_binding", "require"));
 		assertThat(details.getConnectionFactoryOptions().getValue(PostgresqlConnectionFactoryProvider.SSL_MODE))
 			.isEqualTo(SSLMode.REQUIRE);
-		assertThat(details.getJdbcUrl()).isEqualTo("jdbc:postgresql://ep-cool-darkness-a1b2c3d4-pooler.eu-central-1.aws.neon.tech"
-				+ ":5432/neondb?sslmode=require&channelBinding=require");
+		assertThat(details.getJdbcUrl())
+			.isEqualTo("jdbc:postgresql://ep-cool-darkness-a1b2c3d4-pooler.eu-central-1.aws.neon.tech"
+					+ ":5432/neondb?sslmode=require&channelBinding=require");
 		assertThat(details.toString()).doesNotContain("npg_AbC123");
 	}
 
@@ -115,8 +123,10 @@ class PostgresConnectionDetailsTests {
 		ConnectionFactoryOptions options = details.getConnectionFactoryOptions();
 		assertThat(options.getValue(PostgresqlConnectionFactoryProvider.OPTIONS))
 			.isEqualTo(Map.of("options", "endpoint=ep-cool-darkness-a1b2c3d4"));
-		assertThat(options.getValue(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING)).isEqualTo(ChannelBindingMode.REQUIRE);
-		assertThat(details.getJdbcUrl()).endsWith("?sslmode=require&channelBinding=require&options=endpoint%3Dep-cool-darkness-a1b2c3d4");
+		assertThat(options.getValue(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING))
+			.isEqualTo(ChannelBindingMode.REQUIRE);
+		assertThat(details.getJdbcUrl())
+			.endsWith("?sslmode=require&channelBinding=require&options=endpoint%3Dep-cool-darkness-a1b2c3d4");
 	}
 
 	@Test
@@ -131,19 +141,22 @@ class PostgresConnectionDetailsTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "disable", "prefer", "require" })
 	void fromUrlWhenChannelBindingThenMappedForR2dbc(String mode) {
-		PostgresConnectionDetails details = PostgresConnectionDetails.fromUrl("postgresql://todo@host/db?channel_binding=" + mode);
+		PostgresConnectionDetails details = PostgresConnectionDetails
+			.fromUrl("postgresql://todo@host/db?channel_binding=" + mode);
 		assertThat(details.getConnectionFactoryOptions().getValue(PostgresqlConnectionFactoryProvider.CHANNEL_BINDING))
 			.isEqualTo(ChannelBindingMode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)));
 	}
 
 	@Test
 	void fromUrlWhenUnknownChannelBindingThenInvalid() {
-		assertInvalid("postgresql://todo:" + SECRET + "@host/db?channel_binding=always", "unknown channel_binding 'always'");
+		assertInvalid("postgresql://todo:" + SECRET + "@host/db?channel_binding=always",
+				"unknown channel_binding 'always'");
 	}
 
 	@Test
 	void fromUrlWhenPasswordIsPercentEncodedThenDecodedKeepingPlus() {
-		PostgresConnectionDetails details = PostgresConnectionDetails.fromUrl("postgresql://us%40er:p%40ss%3Aw+rd@host/db");
+		PostgresConnectionDetails details = PostgresConnectionDetails
+			.fromUrl("postgresql://us%40er:p%40ss%3Aw+rd@host/db");
 		assertThat(details.username()).isEqualTo("us@er");
 		assertThat(details.password()).isEqualTo("p@ss:w+rd");
 		assertThat(details.host()).isEqualTo("host");
@@ -183,7 +196,8 @@ class PostgresConnectionDetailsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "postgresql://todo:" + SECRET + "@/db", "postgresql:///db", "postgresql://todo:" + SECRET + "@:5432/db" })
+	@ValueSource(strings = { "postgresql://todo:" + SECRET + "@/db", "postgresql:///db",
+			"postgresql://todo:" + SECRET + "@:5432/db" })
 	void fromUrlWhenNoHostThenInvalid(String url) {
 		assertInvalid(url, "has no host name");
 	}
@@ -202,15 +216,16 @@ class PostgresConnectionDetailsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "postgresql://todo:" + SECRET + "@host/db/extra", "postgresql://todo:" + SECRET + "@host/db/" })
+	@ValueSource(
+			strings = { "postgresql://todo:" + SECRET + "@host/db/extra", "postgresql://todo:" + SECRET + "@host/db/" })
 	void fromUrlWhenTwoPathSegmentsThenInvalid(String url) {
 		assertInvalid(url, "must name one database");
 	}
 
 	@Test
 	void fromUrlWhenUnknownParameterThenInvalidNamingIt() {
-		InvalidConfigurationException ex = assertInvalid("postgresql://todo:" + SECRET + "@host/db?sslmode=require&foo=bar",
-				"unsupported parameter 'foo'");
+		InvalidConfigurationException ex = assertInvalid(
+				"postgresql://todo:" + SECRET + "@host/db?sslmode=require&foo=bar", "unsupported parameter 'foo'");
 		assertThat(ex.getMessage()).doesNotContain("bar");
 	}
 
@@ -225,8 +240,8 @@ class PostgresConnectionDetailsTests {
 	}
 
 	/*
-	 * libpq (and the JDBC driver that runs the migrations) only know the hyphenated names;
-	 * r2dbc-postgresql's SSLMode.fromValue also accepts its enum constants' names.
+	 * libpq (and the JDBC driver that runs the migrations) only know the hyphenated
+	 * names; r2dbc-postgresql's SSLMode.fromValue also accepts its enum constants' names.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "verify_full", "VERIFY_CA" })
@@ -241,9 +256,10 @@ class PostgresConnectionDetailsTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "postgresql://todo:" + SECRET + " @host/db", "postgresql://todo:" + SECRET + "@host/db name",
-			"postgresql://todo:" + SECRET + "%zz@host/db", "postgresql://todo:" + SECRET + "@host/db?sslmode=%zz",
-			"postgresql://todo:" + SECRET + "@[::1/db", "://todo:" + SECRET + "@host/db" })
+	@ValueSource(strings = { "postgresql://todo:" + SECRET + " @host/db",
+			"postgresql://todo:" + SECRET + "@host/db name", "postgresql://todo:" + SECRET + "%zz@host/db",
+			"postgresql://todo:" + SECRET + "@host/db?sslmode=%zz", "postgresql://todo:" + SECRET + "@[::1/db",
+			"://todo:" + SECRET + "@host/db" })
 	void fromUrlWhenUnparsableThenInvalid(String url) {
 		InvalidConfigurationException ex = assertInvalid(url, "");
 		assertThat(ex.getMessage()).containsAnyOf("is not a valid URL", "malformed");
@@ -252,7 +268,8 @@ class PostgresConnectionDetailsTests {
 	@Test
 	void errorsSayWhatToDo() {
 		InvalidConfigurationException ex = assertInvalid("mysql://todo:" + SECRET + "@host/db", "DATABASE_URL");
-		// Unsetting it is no way out outside the development run: no embedded database there
+		// Unsetting it is no way out outside the development run: no embedded database
+		// there
 		assertThat(ex.getAction()).contains("postgresql://user:password@host:5432/database").doesNotContain("unset");
 	}
 

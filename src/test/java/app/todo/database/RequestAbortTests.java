@@ -28,9 +28,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Clients that give up at any moment (waiting for a connection, during the query, while the
- * answer is on its way) must not take pooled connections with them, on every route that uses
- * the database, as {@code TaskListCancellationTests} checks for the list.
+ * Clients that give up at any moment (waiting for a connection, during the query, while
+ * the answer is on its way) must not take pooled connections with them, on every route
+ * that uses the database, as {@code TaskListCancellationTests} checks for the list.
  */
 class RequestAbortTests extends ApiTestSupport {
 
@@ -50,34 +50,62 @@ class RequestAbortTests extends ApiTestSupport {
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.defaultHeaders((headers) -> headers.setBearerAuth(identityProvider.hs256(user)))
 			.build();
-		// Abandoned sign-ins count as failures: from an address of their own, not the other tests' one
-		String address = "127.9." + ThreadLocalRandom.current().nextInt(0, 256) + "." + ThreadLocalRandom.current().nextInt(2, 255);
+		// Abandoned sign-ins count as failures: from an address of their own, not the
+		// other tests' one
+		String address = "127.9." + ThreadLocalRandom.current().nextInt(0, 256) + "."
+				+ ThreadLocalRandom.current().nextInt(2, 255);
 		WebClient anonymous = WebClient.builder()
 			.clientConnector(new ReactorClientHttpConnector(
 					HttpClient.create().bindAddress(() -> new InetSocketAddress(address, 0))))
 			.baseUrl("http://127.0.0.1:" + this.port)
 			.build();
-		long id = as(user).post().uri("/api/tasks").contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"title\": \"Contended\"}").exchange().expectStatus().isCreated()
-			.expectBody(JsonNode.class).returnResult().getResponseBody().get("id").asLong();
+		long id = as(user).post()
+			.uri("/api/tasks")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Contended\"}")
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody()
+			.get("id")
+			.asLong();
 		String email = "abort-" + UUID.randomUUID() + "@example.com";
-		as(user).post().uri("/api/auth/sign-up").contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("email", email, "password", "the right password", "name", "Abort")).exchange()
-			.expectStatus().isCreated();
+		as(user).post()
+			.uri("/api/auth/sign-up")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("email", email, "password", "the right password", "name", "Abort"))
+			.exchange()
+			.expectStatus()
+			.isCreated();
 		List<Function<Integer, Mono<String>>> routes = List.of(
 				(i) -> web.get().uri("/api/tasks/{id}", id).retrieve().bodyToMono(String.class),
-				(i) -> web.patch().uri("/api/tasks/{id}", id).contentType(MediaType.APPLICATION_JSON)
-					.bodyValue("{\"description\": \"" + i + "\"}").retrieve().bodyToMono(String.class),
+				(i) -> web.patch()
+					.uri("/api/tasks/{id}", id)
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{\"description\": \"" + i + "\"}")
+					.retrieve()
+					.bodyToMono(String.class),
 				(i) -> web.patch().uri("/api/tasks/{id}/complete", id).retrieve().bodyToMono(String.class),
-				(i) -> web.post().uri("/api/tasks").header("Idempotency-Key", "abort-" + (i % 40))
-					.contentType(MediaType.APPLICATION_JSON).bodyValue("{\"title\": \"Once " + (i % 40) + "\"}")
-					.retrieve().bodyToMono(String.class),
+				(i) -> web.post()
+					.uri("/api/tasks")
+					.header("Idempotency-Key", "abort-" + (i % 40))
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{\"title\": \"Once " + (i % 40) + "\"}")
+					.retrieve()
+					.bodyToMono(String.class),
 				(i) -> web.delete().uri("/api/tasks/{id}", Long.MAX_VALUE - i).retrieve().bodyToMono(String.class),
-				(i) -> anonymous.post().uri("/api/auth/sign-in").contentType(MediaType.APPLICATION_JSON)
-					.bodyValue(Map.of("email", email, "password", "the right password")).retrieve().bodyToMono(String.class),
+				(i) -> anonymous.post()
+					.uri("/api/auth/sign-in")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue(Map.of("email", email, "password", "the right password"))
+					.retrieve()
+					.bodyToMono(String.class),
 				(i) -> anonymous.get().uri("/readyz").retrieve().bodyToMono(String.class));
 		Flux.range(0, 420)
-			.flatMap((i) -> routes.get(i % routes.size()).apply(i)
+			.flatMap((i) -> routes.get(i % routes.size())
+				.apply(i)
 				.timeout(Duration.ofMillis(ThreadLocalRandom.current().nextInt(1, 60)))
 				.onErrorResume((ex) -> Mono.empty()), 200)
 			.blockLast(Duration.ofSeconds(120));
@@ -87,21 +115,33 @@ class RequestAbortTests extends ApiTestSupport {
 			Mono.delay(Duration.ofMillis(100)).block();
 		}
 		assertThat(metrics.acquiredSize()).as("connections still held after every client gave up").isZero();
-		// Every connection back in the pool is usable: an abandoned transaction once came back
+		// Every connection back in the pool is usable: an abandoned transaction once came
+		// back
 		// open and aborted, and failed whoever took that connection next with a 503
 		List<String> failures = Flux.range(0, 3 * metrics.getMaxAllocatedSize())
-			.flatMap((i) -> this.db.sql("SELECT pg_sleep(0.02)").fetch().rowsUpdated()
-				.then(Mono.<String>empty())
-				.onErrorResume((ex) -> Mono.just(String.valueOf(ex.getMessage()))), metrics.getMaxAllocatedSize())
+			.flatMap(
+					(i) -> this.db.sql("SELECT pg_sleep(0.02)")
+						.fetch()
+						.rowsUpdated()
+						.then(Mono.<String>empty())
+						.onErrorResume((ex) -> Mono.just(String.valueOf(ex.getMessage()))),
+					metrics.getMaxAllocatedSize())
 			.collectList()
 			.block(Duration.ofSeconds(60));
 		assertThat(failures).as("statements failing on pooled connections").isEmpty();
 		as(user).get().uri("/api/tasks/{id}", id).exchange().expectStatus().isOk();
 		// Racing, abandoned creates with one key still made one task per key
-		List<JsonNode> tasks = as(user).get().uri("/api/tasks?limit=200").exchange().expectStatus().isOk()
-			.expectBodyList(JsonNode.class).returnResult().getResponseBody();
-		assertThat(tasks.stream().map((task) -> task.get("title").stringValue()).filter((title) -> title.startsWith("Once ")))
-			.doesNotHaveDuplicates();
+		List<JsonNode> tasks = as(user).get()
+			.uri("/api/tasks?limit=200")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBodyList(JsonNode.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(tasks.stream()
+			.map((task) -> task.get("title").stringValue())
+			.filter((title) -> title.startsWith("Once "))).doesNotHaveDuplicates();
 	}
 
 }

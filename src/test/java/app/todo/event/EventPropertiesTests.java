@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The settings of live updates are checked at start-up, with reports that name the variable
- * and never echo a password.
+ * The settings of live updates are checked at start-up, with reports that name the
+ * variable and never echo a password.
  */
 class EventPropertiesTests {
 

@@ -27,9 +27,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two instances of the whole application on one PostgreSQL, as two replicas behind a balancer:
- * a change made through one reaches the streams held by the other, a ticket of one opens a
- * stream on the other, and a listening connection that is lost misses nothing.
+ * Two instances of the whole application on one PostgreSQL, as two replicas behind a
+ * balancer: a change made through one reaches the streams held by the other, a ticket of
+ * one opens a stream on the other, and a listening connection that is lost misses
+ * nothing.
  */
 class EventReplicasTests {
 
@@ -55,7 +56,9 @@ class EventReplicasTests {
 				"--todo.auth.secret=" + TestIdentityProvider.SECRET, "--todo.auth.url=");
 		replicas.add(context);
 		String port = context.getEnvironment().getRequiredProperty("local.server.port");
-		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30))
+		return WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + port)
+			.responseTimeout(Duration.ofSeconds(30))
 			.build();
 	}
 
@@ -82,10 +85,16 @@ class EventReplicasTests {
 	@Test
 	void ticketOfOneReplicaOpensAStreamOnTheOtherOnce() {
 		String token = TestIdentityProvider.get().hs256("events-replicas-" + System.nanoTime());
-		String ticket = (String) first.post().uri("/api/events/ticket").headers((headers) -> headers.setBearerAuth(token))
+		String ticket = (String) first.post()
+			.uri("/api/events/ticket")
+			.headers((headers) -> headers.setBearerAuth(token))
 			.exchange()
-			.expectStatus().isOk()
-			.expectBody(Map.class).returnResult().getResponseBody().get("ticket");
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody()
+			.get("ticket");
 		try (EventStream stream = EventStream.open(second, "/api/events?ticket=" + ticket, (headers) -> {
 		})) {
 			stream.ready();
@@ -119,8 +128,9 @@ class EventReplicasTests {
 	private static int listeners() throws SQLException {
 		try (Connection connection = database.getPostgresDatabase().getConnection();
 				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
-						+ ChangeListener.APPLICATION_NAME + "'")) {
+				ResultSet rows = statement
+					.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+							+ ChangeListener.APPLICATION_NAME + "'")) {
 			rows.next();
 			return rows.getInt(1);
 		}
@@ -135,11 +145,18 @@ class EventReplicasTests {
 	}
 
 	private static long create(WebTestClient replica, String token, String title) {
-		String location = replica.post().uri("/api/tasks").headers((headers) -> headers.setBearerAuth(token))
-			.contentType(MediaType.APPLICATION_JSON).bodyValue("{\"title\": \"" + title + "\"}")
+		String location = replica.post()
+			.uri("/api/tasks")
+			.headers((headers) -> headers.setBearerAuth(token))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"" + title + "\"}")
 			.exchange()
-			.expectStatus().isCreated()
-			.returnResult(Void.class).getResponseHeaders().getLocation().getPath();
+			.expectStatus()
+			.isCreated()
+			.returnResult(Void.class)
+			.getResponseHeaders()
+			.getLocation()
+			.getPath();
 		return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
 	}
 

@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * One open {@code GET /api/events} of a test, read in the background: what it received so far,
- * and a wait for the next event of interest. Polls, so that no Reactor thread ever blocks.
+ * One open {@code GET /api/events} of a test, read in the background: what it received so
+ * far, and a wait for the next event of interest. Polls, so that no Reactor thread ever
+ * blocks.
  */
 final class EventStream implements AutoCloseable {
 
@@ -45,7 +46,9 @@ final class EventStream implements AutoCloseable {
 			.subscribe(this.received::add, (ex) -> this.error = ex, () -> this.completed = true);
 	}
 
-	/** Opens the stream and checks that it answered 200 with {@code text/event-stream}. */
+	/**
+	 * Opens the stream and checks that it answered 200 with {@code text/event-stream}.
+	 */
 	static EventStream open(WebTestClient client, String uri, Consumer<HttpHeaders> headers) {
 		FluxExchangeResult<ServerSentEvent<String>> result = client.get()
 			.uri(uri)

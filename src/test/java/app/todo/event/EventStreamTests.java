@@ -33,9 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code GET /api/events} on one instance, through the real security chain, on a real
- * PostgreSQL: every write path announces, nothing else does, and a stream resumes, ends and is
- * limited as the contract says. The HTTP timeouts are far below the heartbeat here, so that a
- * stream that outlives them shows that they do not cut idle streams.
+ * PostgreSQL: every write path announces, nothing else does, and a stream resumes, ends
+ * and is limited as the contract says. The HTTP timeouts are far below the heartbeat
+ * here, so that a stream that outlives them shows that they do not cut idle streams.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(properties = { "todo.events.heartbeat=1500ms", "todo.events.max-streams-per-user=3",
@@ -72,14 +72,24 @@ class EventStreamTests extends ApiTestSupport {
 			assertThat(created.event()).isEqualTo("task.created");
 			assertThat(created.data()).contains("\"id\":" + id, "\"title\":\"Buy milk\"", "\"version\":1");
 
-			as(user).patch().uri("/api/tasks/" + id).contentType(MediaType.valueOf("application/merge-patch+json"))
-				.bodyValue("{\"title\": \"Buy oat milk\"}").exchange().expectStatus().isOk();
+			as(user).patch()
+				.uri("/api/tasks/" + id)
+				.contentType(MediaType.valueOf("application/merge-patch+json"))
+				.bodyValue("{\"title\": \"Buy oat milk\"}")
+				.exchange()
+				.expectStatus()
+				.isOk();
 			ServerSentEvent<String> patched = stream.nextChange();
 			assertThat(patched.event()).isEqualTo("task.updated");
 			assertThat(patched.data()).contains("\"title\":\"Buy oat milk\"", "\"version\":2");
 
-			as(user).put().uri("/api/tasks/" + id).contentType(MediaType.APPLICATION_JSON)
-				.bodyValue("{\"title\": \"Buy bread\"}").exchange().expectStatus().isOk();
+			as(user).put()
+				.uri("/api/tasks/" + id)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"title\": \"Buy bread\"}")
+				.exchange()
+				.expectStatus()
+				.isOk();
 			assertThat(stream.nextChange().data()).contains("\"title\":\"Buy bread\"", "\"version\":3");
 
 			as(user).patch().uri("/api/tasks/" + id + "/complete").exchange().expectStatus().isOk();
@@ -90,10 +100,15 @@ class EventStreamTests extends ApiTestSupport {
 			assertThat(deleted.event()).isEqualTo("task.deleted");
 			assertThat(deleted.data()).contains("\"id\":" + id, "\"deleted\":true", "\"updated_at\"");
 
-			// The id is a sync token of the delta sync: nothing changed since the last one
-			as(user).get().uri("/api/tasks?updated_since=" + deleted.id()).exchange()
-				.expectStatus().isOk()
-				.expectBody().json("[]");
+			// The id is a sync token of the delta sync: nothing changed since the last
+			// one
+			as(user).get()
+				.uri("/api/tasks?updated_since=" + deleted.id())
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.json("[]");
 		}
 	}
 
@@ -104,8 +119,13 @@ class EventStreamTests extends ApiTestSupport {
 		long second = create(user, "Two");
 		try (EventStream stream = EventStream.open(this.client, identityProvider.hs256(user))) {
 			stream.ready();
-			as(user).post().uri("/api/tasks/complete").contentType(MediaType.APPLICATION_JSON)
-				.bodyValue("{\"ids\": [" + first + ", " + second + "]}").exchange().expectStatus().isOk();
+			as(user).post()
+				.uri("/api/tasks/complete")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"ids\": [" + first + ", " + second + "]}")
+				.exchange()
+				.expectStatus()
+				.isOk();
 			List<String> completed = List.of(stream.nextChange().data(), stream.nextChange().data());
 			assertThat(completed).allSatisfy((data) -> assertThat(data).contains("\"completed\":true"));
 			assertThat(String.join("", completed)).contains("\"id\":" + first, "\"id\":" + second);
@@ -122,13 +142,19 @@ class EventStreamTests extends ApiTestSupport {
 		try (EventStream stream = EventStream.open(this.client, identityProvider.hs256(user))) {
 			stream.ready();
 			for (int i = 0; i < 2; i++) {
-				as(user).post().uri("/api/tasks").header("Idempotency-Key", "replayed-once")
-					.contentType(MediaType.APPLICATION_JSON).bodyValue("{\"title\": \"Once\"}")
-					.exchange().expectStatus().isCreated();
+				as(user).post()
+					.uri("/api/tasks")
+					.header("Idempotency-Key", "replayed-once")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{\"title\": \"Once\"}")
+					.exchange()
+					.expectStatus()
+					.isCreated();
 			}
 			create(user, "Marker");
 			assertThat(stream.nextChange().data()).contains("\"title\":\"Once\"");
-			assertThat(stream.nextChange().data()).as("no second announcement of the replay").contains("\"title\":\"Marker\"");
+			assertThat(stream.nextChange().data()).as("no second announcement of the replay")
+				.contains("\"title\":\"Marker\"");
 		}
 	}
 
@@ -162,8 +188,9 @@ class EventStreamTests extends ApiTestSupport {
 				.bind("userId", user)
 				.fetch()
 				.rowsUpdated();
-			StepVerifier.create(TransactionalOperator.create(this.transactionManager)
-				.transactional(insert.then(update).then(Mono.error(new IllegalStateException("roll back")))))
+			StepVerifier
+				.create(TransactionalOperator.create(this.transactionManager)
+					.transactional(insert.then(update).then(Mono.error(new IllegalStateException("roll back")))))
 				.expectErrorMessage("roll back")
 				.verify(Duration.ofSeconds(10));
 			create(user, "Committed");
@@ -203,9 +230,14 @@ class EventStreamTests extends ApiTestSupport {
 	void streamWhenOpenedWithTheSyncTokenOfADeltaSyncThenLaterChangesArrive() {
 		String user = newUser();
 		create(user, "Synced");
-		String syncToken = as(user).get().uri("/api/tasks?updated_since=*").exchange()
-			.expectStatus().isOk()
-			.returnResult(String.class).getResponseHeaders().getFirst("Sync-Token");
+		String syncToken = as(user).get()
+			.uri("/api/tasks?updated_since=*")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(String.class)
+			.getResponseHeaders()
+			.getFirst("Sync-Token");
 		long later = create(user, "After the sync");
 		try (EventStream stream = EventStream.open(this.client, "/api/events?updated_since=" + syncToken,
 				(headers) -> headers.setBearerAuth(identityProvider.hs256(user)))) {
@@ -216,14 +248,29 @@ class EventStreamTests extends ApiTestSupport {
 	@Test
 	void streamWhenResumeIdIsForeignOrMalformedThenBadRequest() {
 		String user = newUser();
-		String othersToken = as(newUser()).get().uri("/api/tasks?updated_since=*").exchange()
-			.returnResult(String.class).getResponseHeaders().getFirst("Sync-Token");
-		as(user).get().uri("/api/events").header("Last-Event-ID", othersToken).exchange()
-			.expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.header").isEqualTo("Last-Event-ID");
-		as(user).get().uri("/api/events?updated_since=garbage").exchange()
-			.expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.parameter").isEqualTo("updated_since");
+		String othersToken = as(newUser()).get()
+			.uri("/api/tasks?updated_since=*")
+			.exchange()
+			.returnResult(String.class)
+			.getResponseHeaders()
+			.getFirst("Sync-Token");
+		as(user).get()
+			.uri("/api/events")
+			.header("Last-Event-ID", othersToken)
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.header")
+			.isEqualTo("Last-Event-ID");
+		as(user).get()
+			.uri("/api/events?updated_since=garbage")
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.parameter")
+			.isEqualTo("updated_since");
 	}
 
 	@Test
@@ -262,10 +309,16 @@ class EventStreamTests extends ApiTestSupport {
 			create(user, "Through a ticket");
 			assertThat(stream.nextChange().data()).contains("Through a ticket");
 		}
-		this.client.get().uri("/api/events?ticket=" + ticket).exchange()
-			.expectStatus().isUnauthorized()
-			.expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-			.expectBody().jsonPath("$.detail").value((detail) -> assertThat((String) detail).contains("used or expired"));
+		this.client.get()
+			.uri("/api/events?ticket=" + ticket)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat((String) detail).contains("used or expired"));
 		assertThat(output.getAll()).doesNotContain(ticket).contains("GET /api/events");
 	}
 
@@ -274,23 +327,35 @@ class EventStreamTests extends ApiTestSupport {
 		String user = newUser();
 		String ticket = ticket(user);
 		this.db.sql("UPDATE event_tickets SET expires_at = now() - interval '1 second' WHERE user_id = :userId")
-			.bind("userId", user).fetch().rowsUpdated().block(Duration.ofSeconds(10));
+			.bind("userId", user)
+			.fetch()
+			.rowsUpdated()
+			.block(Duration.ofSeconds(10));
 		for (String uri : List.of("/api/events?ticket=" + ticket, "/api/events?ticket=" + "A".repeat(43),
 				"/api/events?ticket=not-a-ticket", "/api/events")) {
-			this.client.get().uri(uri).exchange()
-				.expectStatus().isUnauthorized()
-				.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+			this.client.get()
+				.uri(uri)
+				.exchange()
+				.expectStatus()
+				.isUnauthorized()
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 		}
 		this.client.post().uri("/api/events/ticket").exchange().expectStatus().isUnauthorized();
 	}
 
 	@Test
 	void ticketAnswerNamesItsLifetime() {
-		as(newUser()).post().uri("/api/events/ticket").exchange()
-			.expectStatus().isOk()
+		as(newUser()).post()
+			.uri("/api/events/ticket")
+			.exchange()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.ticket").value((ticket) -> assertThat((String) ticket).matches("[A-Za-z0-9_-]{43}"))
-			.jsonPath("$.expires_in").isEqualTo(30);
+			.jsonPath("$.ticket")
+			.value((ticket) -> assertThat((String) ticket).matches("[A-Za-z0-9_-]{43}"))
+			.jsonPath("$.expires_in")
+			.isEqualTo(30);
 	}
 
 	@Test
@@ -301,17 +366,28 @@ class EventStreamTests extends ApiTestSupport {
 			for (int i = 0; i < 3; i++) {
 				open.add(EventStream.open(this.client, identityProvider.hs256(alice)));
 			}
-			as(alice).get().uri("/api/events").exchange()
-				.expectStatus().isEqualTo(429)
-				.expectHeader().exists(HttpHeaders.RETRY_AFTER)
-				.expectBody().jsonPath("$.detail").value((detail) -> assertThat((String) detail).contains("3 event streams"));
+			as(alice).get()
+				.uri("/api/events")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(429)
+				.expectHeader()
+				.exists(HttpHeaders.RETRY_AFTER)
+				.expectBody()
+				.jsonPath("$.detail")
+				.value((detail) -> assertThat((String) detail).contains("3 event streams"));
 			for (int i = 0; i < 5; i++) {
 				open.add(EventStream.open(this.client, identityProvider.hs256(newUser())));
 			}
-			as(newUser()).get().uri("/api/events").exchange()
-				.expectStatus().isEqualTo(503)
-				.expectHeader().exists(HttpHeaders.RETRY_AFTER)
-				.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+			as(newUser()).get()
+				.uri("/api/events")
+				.exchange()
+				.expectStatus()
+				.isEqualTo(503)
+				.expectHeader()
+				.exists(HttpHeaders.RETRY_AFTER)
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 		}
 		finally {
 			open.forEach(EventStream::close);
@@ -320,29 +396,43 @@ class EventStreamTests extends ApiTestSupport {
 
 	@Test
 	void preflightWhenAnEventSourceOfAnAllowedOriginReconnectsThenLastEventIdIsAllowed() {
-		this.client.options().uri("/api/events")
+		this.client.options()
+			.uri("/api/events")
 			.header(HttpHeaders.ORIGIN, "https://app.example.com")
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "GET")
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "last-event-id")
 			.exchange()
-			.expectStatus().isOk()
-			.expectHeader().value(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS,
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.value(HttpHeaders.ACCESS_CONTROL_ALLOW_HEADERS,
 					(allowed) -> assertThat(allowed).containsIgnoringCase("last-event-id"));
 	}
 
 	private String ticket(String user) {
-		Map<?, ?> body = as(user).post().uri("/api/events/ticket").exchange()
-			.expectStatus().isOk()
-			.expectBody(Map.class).returnResult().getResponseBody();
+		Map<?, ?> body = as(user).post()
+			.uri("/api/events/ticket")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
 		return (String) body.get("ticket");
 	}
 
 	private long create(String user, String title) {
-		String location = as(user).post().uri("/api/tasks").contentType(MediaType.APPLICATION_JSON)
+		String location = as(user).post()
+			.uri("/api/tasks")
+			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"title\": \"" + title + "\"}")
 			.exchange()
-			.expectStatus().isCreated()
-			.returnResult(Void.class).getResponseHeaders().getLocation().getPath();
+			.expectStatus()
+			.isCreated()
+			.returnResult(Void.class)
+			.getResponseHeaders()
+			.getLocation()
+			.getPath();
 		return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
 	}
 

@@ -25,8 +25,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * Checks real responses against the OpenAPI document: the status is one the operation
- * documents, the media type one of the response's, the body valid against its schema (JSON
- * Schema 2020-12 in the OpenAPI 3.1 dialect, formats asserted), the required headers present.
+ * documents, the media type one of the response's, the body valid against its schema
+ * (JSON Schema 2020-12 in the OpenAPI 3.1 dialect, formats asserted), the required
+ * headers present.
  */
 final class OpenApiContract {
 
@@ -67,13 +68,16 @@ final class OpenApiContract {
 		String operationPointer = "/paths/" + escape(template.get()) + "/" + method.name().toLowerCase();
 		JsonNode operation = this.document.at(operationPointer);
 		if (operation.isMissingNode()) {
-			return List.of(where + ": the document has no " + method + " " + template.get() + ". " + OpenApiDocumentTests.WHERE);
+			return List.of(where + ": the document has no " + method + " " + template.get() + ". "
+					+ OpenApiDocumentTests.WHERE);
 		}
-		String statusKey = operation.path("responses").has(Integer.toString(status)) ? Integer.toString(status) : "default";
+		String statusKey = operation.path("responses").has(Integer.toString(status)) ? Integer.toString(status)
+				: "default";
 		JsonNode response = operation.path("responses").path(statusKey);
 		if (response.isMissingNode()) {
 			return List.of(where + ": status " + status + " is not documented for " + method + " " + template.get()
-					+ "; add it to the operation's responses (ApiDocs.addProblems(operation, " + status + ") for a problem)");
+					+ "; add it to the operation's responses (ApiDocs.addProblems(operation, " + status
+					+ ") for a problem)");
 		}
 		response.path("headers").properties().forEach((header) -> {
 			if (header.getValue().path("required").asBoolean(false) && !headers.containsHeader(header.getKey())) {
@@ -95,7 +99,8 @@ final class OpenApiContract {
 					+ response.path("content").propertyNames());
 			return violations;
 		}
-		String schemaPointer = operationPointer + "/responses/" + statusKey + "/content/" + escape(mediaType) + "/schema";
+		String schemaPointer = operationPointer + "/responses/" + statusKey + "/content/" + escape(mediaType)
+				+ "/schema";
 		Schema schema = this.schemas.getSchema(SchemaLocation.of(DOCUMENT + "#" + schemaPointer));
 		for (Error error : schema.validate(json.readTree(body))) {
 			violations.add(where + ": " + error.getInstanceLocation() + " " + error.getMessage());
@@ -106,7 +111,9 @@ final class OpenApiContract {
 	/** The document's path template for a concrete path, the most specific one first. */
 	private Optional<String> template(String path) {
 		PathPatternParser parser = new PathPatternParser();
-		return this.document.path("paths").propertyNames().stream()
+		return this.document.path("paths")
+			.propertyNames()
+			.stream()
 			.map(parser::parse)
 			.filter((pattern) -> pattern.matches(PathContainer.parsePath(path)))
 			.sorted(PathPattern.SPECIFICITY_COMPARATOR)

@@ -22,8 +22,8 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OpenAPI document and the router functions agree: every route is documented, and every
- * documented operation is served.
+ * The OpenAPI document and the router functions agree: every route is documented, and
+ * every documented operation is served.
  */
 class OpenApiDocumentTests extends ApiTestSupport {
 
@@ -40,8 +40,10 @@ class OpenApiDocumentTests extends ApiTestSupport {
 	@Test
 	void everyRouteOfTheRouterFunctionsIsDocumented() {
 		RouteCollector collector = RouteCollector.of(this.routerFunctions);
-		assertThat(collector.unknown()).as("Parts of router functions that RouteCollector cannot read; "
-				+ "teach it to, so that their routes are checked").isEmpty();
+		assertThat(collector.unknown())
+			.as("Parts of router functions that RouteCollector cannot read; "
+					+ "teach it to, so that their routes are checked")
+			.isEmpty();
 		Set<String> missing = new TreeSet<>(collector.routes());
 		missing.removeAll(documentedOperations());
 		assertThat(missing).as("Routes that are served but missing from the OpenAPI document. " + WHERE).isEmpty();
@@ -51,8 +53,10 @@ class OpenApiDocumentTests extends ApiTestSupport {
 	void everyDocumentedOperationIsARouteOfTheRouterFunctions() {
 		Set<String> unserved = documentedOperations();
 		unserved.removeAll(RouteCollector.of(this.routerFunctions).routes());
-		assertThat(unserved).as("Operations of the OpenAPI document that no router function has: correct or remove "
-				+ "them where they are documented (an OpenApiCustomizer bean using app.todo.openapi.ApiDocs)").isEmpty();
+		assertThat(unserved)
+			.as("Operations of the OpenAPI document that no router function has: correct or remove "
+					+ "them where they are documented (an OpenApiCustomizer bean using app.todo.openapi.ApiDocs)")
+			.isEmpty();
 	}
 
 	@Test
@@ -64,10 +68,13 @@ class OpenApiDocumentTests extends ApiTestSupport {
 			String path = concrete(operation.substring(operation.indexOf(' ') + 1), user, client);
 			WebTestClient.RequestBodySpec request = client.method(method).uri(path);
 			WebTestClient.RequestHeadersSpec<?> withBody = (method == HttpMethod.POST || method == HttpMethod.PUT
-					|| method == HttpMethod.PATCH) ? request.contentType(MediaType.APPLICATION_JSON).bodyValue("{}") : request;
+					|| method == HttpMethod.PATCH) ? request.contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+							: request;
 			int status = withBody.exchange().returnResult(byte[].class).getStatus().value();
-			assertThat(status).as(operation + " (as " + method + " " + path + ") answers " + status
-					+ ": the document has an operation that is not served").isNotIn(404, 405);
+			assertThat(status)
+				.as(operation + " (as " + method + " " + path + ") answers " + status
+						+ ": the document has an operation that is not served")
+				.isNotIn(404, 405);
 		}
 	}
 
@@ -77,7 +84,8 @@ class OpenApiDocumentTests extends ApiTestSupport {
 		assertThat(document.path("openapi").asString()).startsWith("3.1.");
 		assertThat(document.at("/info/title").asString()).isEqualTo("Todo API");
 		assertThat(document.at("/info/version").asString()).isNotBlank();
-		assertThat(document.at("/components/securitySchemes/" + ApiDocs.BEARER + "/scheme").asString()).isEqualTo("bearer");
+		assertThat(document.at("/components/securitySchemes/" + ApiDocs.BEARER + "/scheme").asString())
+			.isEqualTo("bearer");
 		assertThat(document.at("/paths/~1api~1tasks/get/security/0").has(ApiDocs.BEARER)).isTrue();
 		assertThat(document.at("/components/schemas/Task/properties").propertyNames()).containsExactly("id", "user_id",
 				"title", "description", "completed", "priority", "due_date", "tags", "created_at", "updated_at",
@@ -87,17 +95,27 @@ class OpenApiDocumentTests extends ApiTestSupport {
 	/** Every documented operation as {@code "GET /api/tasks/{id}"}. */
 	private Set<String> documentedOperations() {
 		Set<String> operations = new TreeSet<>();
-		document().path("paths").properties().forEach((path) -> path.getValue().propertyNames()
-			.stream()
-			.filter((name) -> Set.of("get", "head", "post", "put", "patch", "delete", "options", "trace").contains(name))
-			.forEach((method) -> operations.add(method.toUpperCase() + " " + path.getKey())));
+		document().path("paths")
+			.properties()
+			.forEach((path) -> path.getValue()
+				.propertyNames()
+				.stream()
+				.filter((name) -> Set.of("get", "head", "post", "put", "patch", "delete", "options", "trace")
+					.contains(name))
+				.forEach((method) -> operations.add(method.toUpperCase() + " " + path.getKey())));
 		return operations;
 	}
 
 	private JsonNode document() {
-		byte[] body = OpenApiContract.documentClient(this.client).get().uri("/v3/api-docs").exchange()
-			.expectStatus().isOk()
-			.expectBody().returnResult().getResponseBody();
+		byte[] body = OpenApiContract.documentClient(this.client)
+			.get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
 		return JsonMapper.builder().build().readTree(body);
 	}
 
@@ -109,19 +127,27 @@ class OpenApiDocumentTests extends ApiTestSupport {
 		while (matcher.find()) {
 			String name = matcher.group(1);
 			String value = "id".equals(name) ? Long.toString(newTask(client)) : values.get(name);
-			assertThat(value).as("No sample value for {" + name + "} of " + pattern
-					+ ": add one in OpenApiDocumentTests.concrete").isNotNull();
+			assertThat(value)
+				.as("No sample value for {" + name + "} of " + pattern + ": add one in OpenApiDocumentTests.concrete")
+				.isNotNull();
 			matcher.appendReplacement(path, value);
 		}
 		return matcher.appendTail(path).toString();
 	}
 
 	private static long newTask(WebTestClient client) {
-		return client.post().uri("/api/tasks").contentType(MediaType.APPLICATION_JSON)
+		return client.post()
+			.uri("/api/tasks")
+			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"title\": \"Documented\"}")
 			.exchange()
-			.expectStatus().isCreated()
-			.expectBody(JsonNode.class).returnResult().getResponseBody().path("id").asLong();
+			.expectStatus()
+			.isCreated()
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody()
+			.path("id")
+			.asLong();
 	}
 
 }

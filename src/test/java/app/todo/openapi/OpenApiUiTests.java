@@ -15,7 +15,8 @@ import org.springframework.http.MediaType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The interactive UI at {@code /docs}: public, with its own files, and no other static file.
+ * The interactive UI at {@code /docs}: public, with its own files, and no other static
+ * file.
  */
 class OpenApiUiTests extends ApiTestSupport {
 
@@ -28,12 +29,19 @@ class OpenApiUiTests extends ApiTestSupport {
 				break;
 			}
 			URI location = index.resolve(result.getResponseHeaders().getLocation());
-			index = URI.create(location.getRawPath() + ((location.getRawQuery() != null) ? "?" + location.getRawQuery() : ""));
+			index = URI
+				.create(location.getRawPath() + ((location.getRawQuery() != null) ? "?" + location.getRawQuery() : ""));
 		}
-		String html = this.client.get().uri(index.toString()).exchange()
-			.expectStatus().isOk()
-			.expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)
-			.expectBody(String.class).returnResult().getResponseBody();
+		String html = this.client.get()
+			.uri(index.toString())
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.TEXT_HTML)
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 		assertThat(html).contains("swagger-ui");
 		Matcher assets = Pattern.compile("(?:src|href)=\"([^\"]+\\.(?:js|css))\"").matcher(html);
 		int count = 0;
@@ -47,27 +55,41 @@ class OpenApiUiTests extends ApiTestSupport {
 
 	@Test
 	void theUiIsConfiguredWithThisApisDocumentOnly() {
-		this.client.get().uri("/v3/api-docs/swagger-config").exchange()
-			.expectStatus().isOk()
+		this.client.get()
+			.uri("/v3/api-docs/swagger-config")
+			.exchange()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.url").isEqualTo("/v3/api-docs")
-			.jsonPath("$.urls").doesNotExist();
+			.jsonPath("$.url")
+			.isEqualTo("/v3/api-docs")
+			.jsonPath("$.urls")
+			.doesNotExist();
 	}
 
 	@Test
 	void theDocumentIsServedAsYamlToo() {
-		OpenApiContract.documentClient(this.client).get().uri("/v3/api-docs.yaml").exchange()
-			.expectStatus().isOk()
-			.expectBody(String.class).value((yaml) -> assertThat(yaml).startsWith("openapi: 3.1"));
+		OpenApiContract.documentClient(this.client)
+			.get()
+			.uri("/v3/api-docs.yaml")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.value((yaml) -> assertThat(yaml).startsWith("openapi: 3.1"));
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/index.html", "/favicon.ico", "/static/app.js", "/webjars/webjars-locator-lite/x.js",
 			"/application.yaml", "/META-INF/MANIFEST.MF" })
 	void noOtherStaticFileIsServed(String path) {
-		this.client.get().uri(path).exchange()
-			.expectStatus().isNotFound()
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		this.client.get()
+			.uri(path)
+			.exchange()
+			.expectStatus()
+			.isNotFound()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
 	}
 
 }

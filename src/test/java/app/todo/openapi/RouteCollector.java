@@ -21,8 +21,9 @@ import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 
 /**
- * Lists the routes of router functions as {@code "METHOD /path/{pattern}"}, nested paths joined.
- * Routes that match no particular method (those answering {@code 405}) are left out.
+ * Lists the routes of router functions as {@code "METHOD /path/{pattern}"}, nested paths
+ * joined. Routes that match no particular method (those answering {@code 405}) are left
+ * out.
  */
 final class RouteCollector implements RouterFunctions.Visitor {
 
@@ -157,7 +158,9 @@ final class RouteCollector implements RouterFunctions.Visitor {
 			this.negations--;
 		}
 
-		/** A predicate of the application's own (a lambda) only narrows a method and path. */
+		/**
+		 * A predicate of the application's own (a lambda) only narrows a method and path.
+		 */
 		@Override
 		public void unknown(RequestPredicate predicate) {
 		}

@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The log of a run full of rejected and accepted tokens: one access line per request, and not
- * a token, a part of one, the shared secret or a password anywhere in it.
+ * The log of a run full of rejected and accepted tokens: one access line per request, and
+ * not a token, a part of one, the shared secret or a password anywhere in it.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class AccessLogTests extends ApiTestSupport {
@@ -72,7 +72,8 @@ class AccessLogTests extends ApiTestSupport {
 			requestIds.add(requestId);
 		}
 
-		// The line is written when the exchange completes, which may be just after the client has the answer
+		// The line is written when the exchange completes, which may be just after the
+		// client has the answer
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(output.getOut().lines().filter((line) -> line.contains("app.todo.access")))
 				.filteredOn((line) -> requestIds.stream().anyMatch(line::contains))
@@ -80,16 +81,20 @@ class AccessLogTests extends ApiTestSupport {
 				.allMatch((line) -> line.contains("POST /api/{user_id}/tasks 201 ")));
 		assertThat(output.getOut()
 			.lines()
-			.filter((line) -> line.contains("app.todo.access") && line.matches(".*: GET /api/tasks 401 \\d+ ms request_id=\\w+.*")))
+			.filter((line) -> line.contains("app.todo.access")
+					&& line.matches(".*: GET /api/tasks 401 \\d+ ms request_id=\\w+.*")))
 			.hasSizeGreaterThanOrEqualTo(2 * rejected.size() - 1);
 
 		String log = output.getAll();
-		assertThat(log).doesNotContain(TestIdentityProvider.SECRET).doesNotContain(PASSWORD).doesNotContain("access_token");
+		assertThat(log).doesNotContain(TestIdentityProvider.SECRET)
+			.doesNotContain(PASSWORD)
+			.doesNotContain("access_token");
 		for (String token : concat(rejected, accepted)) {
 			assertThat(log).doesNotContain(token);
 			for (String part : token.split("[.!]")) {
 				if (part.length() >= 16) {
-					assertThat(log).as("a part of a token").doesNotContain(part.substring(0, Math.min(part.length(), 64)));
+					assertThat(log).as("a part of a token")
+						.doesNotContain(part.substring(0, Math.min(part.length(), 64)));
 				}
 			}
 		}
@@ -103,21 +108,26 @@ class AccessLogTests extends ApiTestSupport {
 
 	private static String expired(String user) {
 		Instant past = Instant.now().minus(Duration.ofHours(2));
-		return TestIdentityProvider.sign(TestIdentityProvider.hs256Signer(TestIdentityProvider.SECRET.getBytes(StandardCharsets.UTF_8)),
+		return TestIdentityProvider.sign(
+				TestIdentityProvider.hs256Signer(TestIdentityProvider.SECRET.getBytes(StandardCharsets.UTF_8)),
 				JWSAlgorithm.HS256, null,
-				identityProvider.claims(user).issueTime(Date.from(past)).expirationTime(Date.from(past.plusSeconds(60))).build());
+				identityProvider.claims(user)
+					.issueTime(Date.from(past))
+					.expirationTime(Date.from(past.plusSeconds(60)))
+					.build());
 	}
 
 	private static String badSignature(String user) {
 		return TestIdentityProvider.sign(
-				TestIdentityProvider.hs256Signer("another-secret-of-more-than-32-bytes-987654321".getBytes(StandardCharsets.UTF_8)),
+				TestIdentityProvider
+					.hs256Signer("another-secret-of-more-than-32-bytes-987654321".getBytes(StandardCharsets.UTF_8)),
 				JWSAlgorithm.HS256, null, identityProvider.claims(user).build());
 	}
 
 	private static String algNone(String user) {
 		Base64.Encoder encoder = Base64.getUrlEncoder().withoutPadding();
-		return encoder.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
-				+ encoder.encodeToString(identityProvider.claims(user).build().toString().getBytes(StandardCharsets.UTF_8)) + ".";
+		return encoder.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "." + encoder
+			.encodeToString(identityProvider.claims(user).build().toString().getBytes(StandardCharsets.UTF_8)) + ".";
 	}
 
 	private static String garbage() {
@@ -126,7 +136,8 @@ class AccessLogTests extends ApiTestSupport {
 
 	/** Over the 8 KiB the token check accepts, still within the header limit. */
 	private static String oversized(String user) {
-		return TestIdentityProvider.sign(TestIdentityProvider.hs256Signer(TestIdentityProvider.SECRET.getBytes(StandardCharsets.UTF_8)),
+		return TestIdentityProvider.sign(
+				TestIdentityProvider.hs256Signer(TestIdentityProvider.SECRET.getBytes(StandardCharsets.UTF_8)),
 				JWSAlgorithm.HS256, null, identityProvider.claims(user).claim("padding", randomPart(9000)).build());
 	}
 

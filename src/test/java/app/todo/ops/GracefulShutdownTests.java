@@ -34,11 +34,12 @@ import app.todo.ApplicationProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SIGTERM to a real JVM running the application with JSON logs, while a request is in flight:
- * readiness goes down first, the request still completes with its {@code 201}, new connections
- * are refused, and the process exits with 143 (the JVM's code for a SIGTERM whose shutdown hooks
- * ran to completion) well within the shutdown timeout. The request is made slow by a trigger
- * that this test adds to the database, so the application needs no route for it.
+ * SIGTERM to a real JVM running the application with JSON logs, while a request is in
+ * flight: readiness goes down first, the request still completes with its {@code 201},
+ * new connections are refused, and the process exits with 143 (the JVM's code for a
+ * SIGTERM whose shutdown hooks ran to completion) well within the shutdown timeout. The
+ * request is made slow by a trigger that this test adds to the database, so the
+ * application needs no route for it.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class GracefulShutdownTests {
@@ -46,8 +47,8 @@ class GracefulShutdownTests {
 	private static final Duration STARTUP = Duration.ofSeconds(240);
 
 	private static final List<String> CLEARED_VARIABLES = List.of("DATABASE_URL", "DATABASE_POOL_SIZE",
-			"BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_JWKS_URI", "CORS_ALLOWED_ORIGINS",
-			"MANAGEMENT_SERVER_PORT", "LOG_FORMAT", "SHUTDOWN_TIMEOUT");
+			"BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "JWT_ISSUER", "JWT_AUDIENCE", "JWT_JWKS_URI",
+			"CORS_ALLOWED_ORIGINS", "MANAGEMENT_SERVER_PORT", "LOG_FORMAT", "SHUTDOWN_TIMEOUT");
 
 	private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
 
@@ -80,8 +81,9 @@ class GracefulShutdownTests {
 			.redirectOutput(log.toFile());
 		Map<String, String> environment = builder.environment();
 		CLEARED_VARIABLES.forEach(environment::remove);
-		environment.keySet().removeIf((variable) -> variable.startsWith("TODO_") || variable.startsWith("SPRING_")
-				|| variable.startsWith("MANAGEMENT_") || variable.startsWith("LOGGING_"));
+		environment.keySet()
+			.removeIf((variable) -> variable.startsWith("TODO_") || variable.startsWith("SPRING_")
+					|| variable.startsWith("MANAGEMENT_") || variable.startsWith("LOGGING_"));
 		environment.put("PORT", Integer.toString(port));
 		environment.put("EMBEDDED_DATABASE_DIR", data.toString());
 		environment.put("LOG_FORMAT", "ecs");
@@ -89,7 +91,8 @@ class GracefulShutdownTests {
 		this.application = builder.start();
 		awaitReady(port, log);
 
-		// The built-in accounts are the token source of a deployment with no other setting
+		// The built-in accounts are the token source of a deployment with no other
+		// setting
 		HttpResponse<String> tokenResponse = send(HttpRequest.newBuilder(uri(port, "/api/auth/sign-up"))
 			.header("Content-Type", "application/json")
 			.POST(BodyPublishers.ofString(
@@ -106,16 +109,18 @@ class GracefulShutdownTests {
 							IF NEW.title LIKE 'slow%' THEN PERFORM pg_sleep(3); END IF;
 							RETURN NEW;
 						END $$""");
-				statement.execute("CREATE TRIGGER slow_insert BEFORE INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION slow_insert()");
+				statement.execute(
+						"CREATE TRIGGER slow_insert BEFORE INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION slow_insert()");
 			}
 
-			CompletableFuture<HttpResponse<String>> slow = this.http.sendAsync(HttpRequest.newBuilder(uri(port, "/api/tasks"))
-				.timeout(Duration.ofSeconds(60))
-				.header("Authorization", "Bearer " + token)
-				.header("Content-Type", "application/json")
-				.header("traceparent", "00-" + TRACE_ID + "-b7ad6b7169203331-01")
-				.POST(BodyPublishers.ofString("{\"title\": \"slow but sure\"}"))
-				.build(), BodyHandlers.ofString());
+			CompletableFuture<HttpResponse<String>> slow = this.http
+				.sendAsync(HttpRequest.newBuilder(uri(port, "/api/tasks"))
+					.timeout(Duration.ofSeconds(60))
+					.header("Authorization", "Bearer " + token)
+					.header("Content-Type", "application/json")
+					.header("traceparent", "00-" + TRACE_ID + "-b7ad6b7169203331-01")
+					.POST(BodyPublishers.ofString("{\"title\": \"slow but sure\"}"))
+					.build(), BodyHandlers.ofString());
 			awaitSleepingInsert(database);
 
 			this.application.destroy();
@@ -162,7 +167,8 @@ class GracefulShutdownTests {
 	private void awaitReady(int port, Path log) throws InterruptedException {
 		long deadline = System.nanoTime() + STARTUP.toNanos();
 		while (System.nanoTime() < deadline) {
-			assertThat(this.application.isAlive()).as("the application exited before it was ready%n%s", tail(log)).isTrue();
+			assertThat(this.application.isAlive()).as("the application exited before it was ready%n%s", tail(log))
+				.isTrue();
 			try {
 				if (send(HttpRequest.newBuilder(uri(port, "/actuator/health/readiness"))).statusCode() == 200) {
 					return;
@@ -180,7 +186,8 @@ class GracefulShutdownTests {
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		while (System.nanoTime() < deadline) {
 			try (Statement statement = database.createStatement();
-					ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")) {
+					ResultSet rows = statement
+						.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")) {
 				rows.next();
 				if (rows.getInt(1) > 0) {
 					return;
@@ -197,9 +204,10 @@ class GracefulShutdownTests {
 			// A new client each time, so that each attempt opens a new connection
 			HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 			try {
-				HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri(port, "/actuator/health/liveness"))
-					.timeout(Duration.ofSeconds(15))
-					.build(), BodyHandlers.ofString());
+				HttpResponse<String> response = client
+					.send(HttpRequest.newBuilder(uri(port, "/actuator/health/liveness"))
+						.timeout(Duration.ofSeconds(15))
+						.build(), BodyHandlers.ofString());
 				// Before the listener closes, an answer is still a clean one
 				assertThat(response.statusCode()).isIn(200, 503);
 			}

@@ -34,15 +34,17 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What an operator scrapes and probes, with the actuator on its own port as in production:
- * probes on both ports, metrics, health details and the build's version only on the management
- * port, HTTP timings labelled by route template (never a task id or a user id) in histograms,
- * the refusal counters, and W3C trace context continued from the caller.
+ * What an operator scrapes and probes, with the actuator on its own port as in
+ * production: probes on both ports, metrics, health details and the build's version only
+ * on the management port, HTTP timings labelled by route template (never a task id or a
+ * user id) in histograms, the refusal counters, and W3C trace context continued from the
+ * caller.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "todo.database.url=", "todo.database.embedded-directory=",
 				"todo.auth.secret=" + TestIdentityProvider.SECRET, "management.server.port=0",
-				// A run full of rejected tokens from one address: over the default rate limit by design
+				// A run full of rejected tokens from one address: over the default rate
+				// limit by design
 				"todo.rate-limit.enabled=false" })
 @AutoConfigureWebTestClient(timeout = "30s")
 @AutoConfigureMetrics
@@ -72,10 +74,22 @@ class ObservabilityTests {
 	@Test
 	void probesWhenManagementPortIsSetThenUpOnBothPortsWithoutDetails() {
 		for (String probe : new String[] { "/actuator/health/liveness", "/actuator/health/readiness" }) {
-			management().get().uri(probe).exchange().expectStatus().isOk().expectBody().json("{\"status\":\"UP\"}", true);
+			management().get()
+				.uri(probe)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.json("{\"status\":\"UP\"}", true);
 		}
 		for (String probe : new String[] { "/livez", "/readyz" }) {
-			this.client.get().uri(probe).exchange().expectStatus().isOk().expectBody().json("{\"status\":\"UP\"}", true);
+			this.client.get()
+				.uri(probe)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody()
+				.json("{\"status\":\"UP\"}", true);
 		}
 	}
 
@@ -87,17 +101,22 @@ class ObservabilityTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.status").isEqualTo("UP")
-			.jsonPath("$.components.r2dbc.status").isEqualTo("UP")
-			.jsonPath("$.components.r2dbc.details.database").isEqualTo("PostgreSQL")
-			.jsonPath("$.components.readinessState.status").isEqualTo("UP");
+			.jsonPath("$.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.r2dbc.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components.r2dbc.details.database")
+			.isEqualTo("PostgreSQL")
+			.jsonPath("$.components.readinessState.status")
+			.isEqualTo("UP");
 		management().get()
 			.uri("/actuator/health/r2dbc")
 			.exchange()
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.details.database").isEqualTo("PostgreSQL");
+			.jsonPath("$.details.database")
+			.isEqualTo("PostgreSQL");
 		for (String path : new String[] { "/actuator/health", "/actuator/health/r2dbc", "/actuator/info" }) {
 			this.client.get().uri(path).exchange().expectStatus().isNotFound();
 		}
@@ -111,8 +130,10 @@ class ObservabilityTests {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.build.version").isEqualTo(this.build.getVersion())
-			.jsonPath("$.build.artifact").isEqualTo("todo-api");
+			.jsonPath("$.build.version")
+			.isEqualTo(this.build.getVersion())
+			.jsonPath("$.build.artifact")
+			.isEqualTo("todo-api");
 	}
 
 	@Test
@@ -129,7 +150,8 @@ class ObservabilityTests {
 		this.client.post()
 			.uri("/api/auth/sign-in")
 			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"email\": \"nobody-" + UUID.randomUUID() + "@example.com\", \"password\": \"not the password\"}")
+			.bodyValue(
+					"{\"email\": \"nobody-" + UUID.randomUUID() + "@example.com\", \"password\": \"not the password\"}")
 			.exchange()
 			.expectStatus()
 			.isUnauthorized();
@@ -205,12 +227,15 @@ class ObservabilityTests {
 
 		String scrape = scrape();
 
-		assertThat(uris(scrape)).contains("/api/tasks", "/api/tasks/{id}", "/api/{user_id}/tasks/{id}",
-				"/api/{user_id}/tasks/{id}/complete", "NOT_FOUND")
-			.allSatisfy((uri) -> assertThat(uri).doesNotContain(id).doesNotContain(user).doesNotContain("987654321987"));
+		assertThat(uris(scrape))
+			.contains("/api/tasks", "/api/tasks/{id}", "/api/{user_id}/tasks/{id}",
+					"/api/{user_id}/tasks/{id}/complete", "NOT_FOUND")
+			.allSatisfy(
+					(uri) -> assertThat(uri).doesNotContain(id).doesNotContain(user).doesNotContain("987654321987"));
 		assertThat(scrape).doesNotContain(user).doesNotContain("987654321987");
-		assertThat(scrape).contains("http_server_requests_seconds_count{", "r2dbc_pool_acquired_connections{", "r2dbc_pool_max_allocated_connections{", "jvm_memory_used_bytes",
-				"jvm_threads_live_threads", "reactor_netty_");
+		assertThat(scrape).contains("http_server_requests_seconds_count{", "r2dbc_pool_acquired_connections{",
+				"r2dbc_pool_max_allocated_connections{", "jvm_memory_used_bytes", "jvm_threads_live_threads",
+				"reactor_netty_");
 	}
 
 	@Test
@@ -228,7 +253,8 @@ class ObservabilityTests {
 			.expectHeader()
 			.valueMatches(RequestIds.HEADER, "[0-9a-f]{24}");
 
-		// Without one, a new trace starts; a request id offered by the caller is kept if it is sane
+		// Without one, a new trace starts; a request id offered by the caller is kept if
+		// it is sane
 		this.client.get()
 			.uri("/no-such-route")
 			.header(RequestIds.HEADER, "lb-42.abc")
@@ -256,8 +282,9 @@ class ObservabilityTests {
 			.expectStatus()
 			.isEqualTo(500);
 
-		assertThat(output.getOut().lines().filter((line) -> line.contains("Unexpected error for GET " + FailingRoute.PATH)))
-			.singleElement()
+		assertThat(output.getOut()
+			.lines()
+			.filter((line) -> line.contains("Unexpected error for GET " + FailingRoute.PATH))).singleElement()
 			.satisfies((line) -> assertThat(line).contains("[failing-request-1," + traceId + ","));
 	}
 
@@ -270,7 +297,9 @@ class ObservabilityTests {
 		@Bean
 		RouterFunction<ServerResponse> failingRoute() {
 			return RouterFunctions.route()
-				.GET(PATH, (request) -> Mono.delay(Duration.ofMillis(5)).then(Mono.error(new IllegalStateException("test"))))
+				.GET(PATH,
+						(request) -> Mono.delay(Duration.ofMillis(5))
+							.then(Mono.error(new IllegalStateException("test"))))
 				.build();
 		}
 

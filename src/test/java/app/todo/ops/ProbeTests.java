@@ -35,12 +35,15 @@ class ProbeTests extends ApiTestSupport {
 		PoolMetrics metrics = this.pool.getMetrics().orElseThrow();
 		AtomicInteger busiest = new AtomicInteger();
 		Disposable sampler = Flux.interval(Duration.ofMillis(1))
-			.subscribe((tick) -> busiest.accumulateAndGet(metrics.acquiredSize() + metrics.pendingAcquireSize(), Math::max));
+			.subscribe((tick) -> busiest.accumulateAndGet(metrics.acquiredSize() + metrics.pendingAcquireSize(),
+					Math::max));
 		long start = System.nanoTime();
 		try {
 			Flux.range(0, 600)
-				.flatMap((i) -> web.get().uri((i % 2 == 0) ? "/readyz" : "/actuator/health/readiness")
-					.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())), 200)
+				.flatMap((i) -> web.get()
+					.uri((i % 2 == 0) ? "/readyz" : "/actuator/health/readiness")
+					.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
+						200)
 				.doOnNext((status) -> assertThat(status).isEqualTo(200))
 				.blockLast(Duration.ofSeconds(60));
 		}

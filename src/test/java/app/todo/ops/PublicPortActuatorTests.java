@@ -5,8 +5,9 @@ import org.junit.jupiter.api.Test;
 import app.todo.ApiTestSupport;
 
 /**
- * Without {@code MANAGEMENT_SERVER_PORT} the actuator shares the public port: there it serves
- * the probes and a bare health status, never details, metrics or the build's version.
+ * Without {@code MANAGEMENT_SERVER_PORT} the actuator shares the public port: there it
+ * serves the probes and a bare health status, never details, metrics or the build's
+ * version.
  */
 class PublicPortActuatorTests extends ApiTestSupport {
 
@@ -18,9 +19,12 @@ class PublicPortActuatorTests extends ApiTestSupport {
 			.expectStatus()
 			.isOk()
 			.expectBody()
-			.jsonPath("$.status").isEqualTo("UP")
-			.jsonPath("$.components").doesNotExist()
-			.jsonPath("$.details").doesNotExist();
+			.jsonPath("$.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components")
+			.doesNotExist()
+			.jsonPath("$.details")
+			.doesNotExist();
 		this.client.get()
 			.uri("/actuator/health/readiness")
 			.exchange()

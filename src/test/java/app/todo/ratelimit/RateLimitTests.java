@@ -25,10 +25,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The limits through the real chain, with buckets small enough to run dry in a test: 3 requests
- * at once, 1 more a second. The test's loopback connection plays the trusted balancer, so each
- * test names its own client address in {@code X-Forwarded-For}; the balancer appends the address
- * it saw to whatever the client sent, which is what the spoofing test relies on.
+ * The limits through the real chain, with buckets small enough to run dry in a test: 3
+ * requests at once, 1 more a second. The test's loopback connection plays the trusted
+ * balancer, so each test names its own client address in {@code X-Forwarded-For}; the
+ * balancer appends the address it saw to whatever the client sent, which is what the
+ * spoofing test relies on.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "todo.database.url=", "todo.database.embedded-directory=",
@@ -67,7 +68,8 @@ class RateLimitTests {
 	void getWhenUserFloodsThenTooManyRequestsProblemWithRetryAfter() {
 		String user = newUser();
 		List<EntityExchangeResult<byte[]>> results = flood(user, newAddress(), "/api/tasks");
-		assertThat(results).filteredOn((result) -> result.getStatus() == HttpStatus.OK).hasSizeGreaterThanOrEqualTo(BURST);
+		assertThat(results).filteredOn((result) -> result.getStatus() == HttpStatus.OK)
+			.hasSizeGreaterThanOrEqualTo(BURST);
 		EntityExchangeResult<byte[]> limited = results.stream()
 			.filter((result) -> result.getStatus() == HttpStatus.TOO_MANY_REQUESTS)
 			.findFirst()
@@ -79,8 +81,8 @@ class RateLimitTests {
 		assertThat(headers.getFirst("RateLimit-Policy")).isEqualTo("\"user\";q=3;w=3");
 		// The reset and Retry-After name the same moment, as the draft asks
 		assertThat(headers.getFirst("RateLimit")).isEqualTo("\"user\";r=0;t=" + retryAfter);
-		assertThat(new String(limited.getResponseBodyContent()))
-			.contains("\"status\":429", "\"title\":\"Too Many Requests\"", "\"instance\":\"/api/tasks\"", "retry in");
+		assertThat(new String(limited.getResponseBodyContent())).contains("\"status\":429",
+				"\"title\":\"Too Many Requests\"", "\"instance\":\"/api/tasks\"", "retry in");
 	}
 
 	@Test
@@ -154,18 +156,22 @@ class RateLimitTests {
 	@Test
 	void getWhenProbeThenNeverLimited() {
 		String address = newAddress();
-		assertThat(flood(null, address, "/api/tasks")).anyMatch((result) -> result.getStatus() == HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(flood(null, address, "/api/tasks"))
+			.anyMatch((result) -> result.getStatus() == HttpStatus.TOO_MANY_REQUESTS);
 		assertThat(Flux.range(0, 2 * BURST)
 			.map((i) -> get(null, address, (i % 2 == 0) ? "/actuator/health/liveness" : "/readyz").expectBody()
 				.returnResult())
 			.collectList()
 			.block(Duration.ofSeconds(60))).allSatisfy((result) -> {
-			assertThat(result.getStatus()).isEqualTo(HttpStatus.OK);
-			assertThat(result.getResponseHeaders().containsHeader("RateLimit")).isFalse();
-		});
+				assertThat(result.getStatus()).isEqualTo(HttpStatus.OK);
+				assertThat(result.getResponseHeaders().containsHeader("RateLimit")).isFalse();
+			});
 	}
 
-	/** The actuator's root is no probe (see ProbePaths): an unlimited path would invite floods. */
+	/**
+	 * The actuator's root is no probe (see ProbePaths): an unlimited path would invite
+	 * floods.
+	 */
 	@Test
 	void getWhenActuatorRootThenLimitedLikeAnyPath() {
 		assertThat(flood(null, newAddress(), "/actuator"))
@@ -186,7 +192,10 @@ class RateLimitTests {
 		assertThat(results).anyMatch((result) -> result.getStatus() == HttpStatus.TOO_MANY_REQUESTS);
 	}
 
-	/** One subscriber commonly holds a whole IPv6 /64: a fresh address in it is no fresh allowance. */
+	/**
+	 * One subscriber commonly holds a whole IPv6 /64: a fresh address in it is no fresh
+	 * allowance.
+	 */
 	@Test
 	void getWhenEveryRequestComesFromAnotherAddressOfOneIpv6NetworkThenLimitedTogether() {
 		String network = "2001:db8:" + Integer.toHexString(addresses.incrementAndGet()) + ":7:";
@@ -194,14 +203,17 @@ class RateLimitTests {
 			.parallel(FLOOD)
 			.runOn(Schedulers.boundedElastic())
 			.map((i) -> get(null, network + Integer.toHexString(i + 1) + ":0:0:" + Integer.toHexString(i * 7 + 1),
-					"/api/tasks").expectBody().returnResult())
+					"/api/tasks")
+				.expectBody()
+				.returnResult())
 			.sequential()
 			.collectList()
 			.block(Duration.ofSeconds(60));
 		assertThat(results).anyMatch((result) -> result.getStatus() == HttpStatus.TOO_MANY_REQUESTS);
 		// Another /64 is another client
 		get(null, "2001:db8:ffff:" + Integer.toHexString(addresses.incrementAndGet()) + "::1", "/api/tasks")
-			.expectStatus().isUnauthorized();
+			.expectStatus()
+			.isUnauthorized();
 	}
 
 	private List<EntityExchangeResult<byte[]>> flood(String user, String address, String path) {

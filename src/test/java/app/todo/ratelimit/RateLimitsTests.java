@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * What the settings do, without a server: off means off, bad numbers stop start-up, and the
- * buckets stay within their bound.
+ * What the settings do, without a server: off means off, bad numbers stop start-up, and
+ * the buckets stay within their bound.
  */
 class RateLimitsTests {
 
@@ -29,7 +29,9 @@ class RateLimitsTests {
 		RateLimits limits = limits(false, 1);
 		for (int i = 0; i < 10; i++) {
 			MockServerWebExchange exchange = exchange();
-			StepVerifier.create(limits.filter().filter(exchange, (passed) -> Mono.empty())).expectComplete().verify(Duration.ofSeconds(5));
+			StepVerifier.create(limits.filter().filter(exchange, (passed) -> Mono.empty()))
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
 			assertThat(exchange.getResponse().getHeaders().containsHeader("RateLimit")).isFalse();
 		}
 	}
@@ -39,13 +41,19 @@ class RateLimitsTests {
 		RateLimits limits = limits(true, 3);
 		for (int i = 0; i < 3; i++) {
 			MockServerWebExchange exchange = exchange();
-			StepVerifier.create(limits.filter().filter(exchange, (passed) -> Mono.empty())).expectComplete().verify(Duration.ofSeconds(5));
-			assertThat(exchange.getResponse().getHeaders().getFirst("RateLimit")).matches("\"address\";r=[0-2];t=[0-3]");
+			StepVerifier.create(limits.filter().filter(exchange, (passed) -> Mono.empty()))
+				.expectComplete()
+				.verify(Duration.ofSeconds(5));
+			assertThat(exchange.getResponse().getHeaders().getFirst("RateLimit"))
+				.matches("\"address\";r=[0-2];t=[0-3]");
 		}
-		// 1 token a second comes back: keep asking until the bucket is dry, however slow this machine
+		// 1 token a second comes back: keep asking until the bucket is dry, however slow
+		// this machine
 		Throwable refused = null;
 		for (int i = 0; i < 10_000 && refused == null; i++) {
-			refused = limits.filter().filter(exchange(), (passed) -> Mono.empty()).then(Mono.<Throwable>empty())
+			refused = limits.filter()
+				.filter(exchange(), (passed) -> Mono.empty())
+				.then(Mono.<Throwable>empty())
 				.onErrorResume(Mono::just)
 				.block(Duration.ofSeconds(5));
 		}
@@ -84,7 +92,8 @@ class RateLimitsTests {
 	}
 
 	private static MockServerWebExchange exchange() {
-		return MockServerWebExchange.from(MockServerHttpRequest.get("/api/tasks").remoteAddress(new InetSocketAddress("203.0.113.5", 4000)));
+		return MockServerWebExchange
+			.from(MockServerHttpRequest.get("/api/tasks").remoteAddress(new InetSocketAddress("203.0.113.5", 4000)));
 	}
 
 }

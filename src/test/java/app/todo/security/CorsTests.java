@@ -12,8 +12,8 @@ import org.springframework.http.HttpMethod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Browsers on the allowed origin (https://app.example.com in the test context) may call the
- * API; every other origin gets no CORS headers.
+ * Browsers on the allowed origin (https://app.example.com in the test context) may call
+ * the API; every other origin gets no CORS headers.
  */
 class CorsTests extends ApiTestSupport {
 
@@ -27,8 +27,10 @@ class CorsTests extends ApiTestSupport {
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization,content-type")
 			.exchange()
-			.expectStatus().isOk()
-			.expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, ALLOWED)
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, ALLOWED)
 			.returnResult(Void.class)
 			.getResponseHeaders();
 		assertThat(headers.getAccessControlAllowMethods()).contains(HttpMethod.POST);
@@ -46,8 +48,10 @@ class CorsTests extends ApiTestSupport {
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization,content-type")
 			.exchange()
-			.expectStatus().isForbidden()
-			.expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
 	}
 
 	@Test
@@ -56,8 +60,10 @@ class CorsTests extends ApiTestSupport {
 			.uri("/api/tasks")
 			.header(HttpHeaders.ORIGIN, ALLOWED)
 			.exchange()
-			.expectStatus().isOk()
-			.expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, ALLOWED)
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, ALLOWED)
 			.returnResult(Void.class)
 			.getResponseHeaders();
 		List<String> exposed = headers.getAccessControlExposeHeaders().stream().map(String::toLowerCase).toList();
@@ -70,9 +76,12 @@ class CorsTests extends ApiTestSupport {
 			.uri("/api/tasks")
 			.header(HttpHeaders.ORIGIN, ALLOWED)
 			.exchange()
-			.expectStatus().isUnauthorized()
-			.expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, ALLOWED)
-			.expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, ALLOWED)
+			.expectHeader()
+			.valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
 			.returnResult(Void.class)
 			.getResponseHeaders();
 		assertThat(headers.getAccessControlExposeHeaders()).map(String::toLowerCase).contains("www-authenticate");
@@ -84,8 +93,10 @@ class CorsTests extends ApiTestSupport {
 			.uri("/api/tasks")
 			.header(HttpHeaders.ORIGIN, "https://evil.example")
 			.exchange()
-			.expectStatus().isForbidden()
-			.expectHeader().doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+			.expectStatus()
+			.isForbidden()
+			.expectHeader()
+			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
 	}
 
 }

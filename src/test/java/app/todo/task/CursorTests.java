@@ -76,7 +76,8 @@ class CursorTests {
 	@Test
 	void decodeWhenSyncTokenOfTheSameCallerThenNeitherPassesForTheOther() {
 		String token = SyncToken.after(1234, Instant.parse("2026-12-01T17:00:00Z")).encode("alice");
-		assertThatExceptionOfType(InvalidParameterException.class).isThrownBy(() -> Cursor.decode(token, "alice", QUERY));
+		assertThatExceptionOfType(InvalidParameterException.class)
+			.isThrownBy(() -> Cursor.decode(token, "alice", QUERY));
 		String cursor = Cursor.encode("alice", QUERY, new Position(null, 7));
 		assertThatExceptionOfType(InvalidParameterException.class).isThrownBy(() -> SyncToken.decode(cursor, "alice"))
 			.satisfies((ex) -> assertThat(ex.getBody().getProperties()).containsEntry("parameter", "updated_since"));
@@ -87,7 +88,8 @@ class CursorTests {
 		SyncToken first = SyncToken.after(1234, Instant.parse("2026-12-01T17:00:00Z"));
 		SyncToken paged = first
 			.continuedAfter(new SyncToken.Page(1234, Instant.parse("2026-12-01T17:00:00Z"), 1300, 99));
-		for (SyncToken token : new SyncToken[] { first, paged, SyncToken.afterTime(Instant.parse("2026-11-01T00:00:00Z")) }) {
+		for (SyncToken token : new SyncToken[] { first, paged,
+				SyncToken.afterTime(Instant.parse("2026-11-01T00:00:00Z")) }) {
 			assertThat(SyncToken.decode(token.encode("alice"), "alice")).isEqualTo(token);
 		}
 		assertThatExceptionOfType(InvalidParameterException.class)

@@ -35,23 +35,42 @@ class TaskApiTests extends ApiTestSupport {
 					 "due_date": "2026-12-01", "tags": ["Home", "errand", "home"],
 					 "id": 999, "user_id": "mallory", "version": 7, "colour": "red"}""")
 			.exchange()
-			.expectStatus().isCreated()
-			.expectHeader().valueMatches(HttpHeaders.LOCATION, "/api/tasks/\\d+")
+			.expectStatus()
+			.isCreated()
+			.expectHeader()
+			.valueMatches(HttpHeaders.LOCATION, "/api/tasks/\\d+")
 			.expectBody()
-			.jsonPath("$.title").isEqualTo("Buy milk")
-			.jsonPath("$.description").isEqualTo("Two litres, oat")
-			.jsonPath("$.priority").isEqualTo("high")
-			.jsonPath("$.due_date").isEqualTo("2026-12-01T00:00:00Z")
-			.jsonPath("$.tags").isEqualTo(List.of("home", "errand"))
-			.jsonPath("$.completed").isEqualTo(false)
-			.jsonPath("$.completed_at").isEmpty()
-			.jsonPath("$.version").isEqualTo(1)
-			.jsonPath("$.id").value((Integer id) -> assertThat(id).isNotEqualTo(999))
-			.jsonPath("$.user_id").value((String owner) -> assertThat(owner).startsWith("user-"))
+			.jsonPath("$.title")
+			.isEqualTo("Buy milk")
+			.jsonPath("$.description")
+			.isEqualTo("Two litres, oat")
+			.jsonPath("$.priority")
+			.isEqualTo("high")
+			.jsonPath("$.due_date")
+			.isEqualTo("2026-12-01T00:00:00Z")
+			.jsonPath("$.tags")
+			.isEqualTo(List.of("home", "errand"))
+			.jsonPath("$.completed")
+			.isEqualTo(false)
+			.jsonPath("$.completed_at")
+			.isEmpty()
+			.jsonPath("$.version")
+			.isEqualTo(1)
+			.jsonPath("$.id")
+			.value((Integer id) -> assertThat(id).isNotEqualTo(999))
+			.jsonPath("$.user_id")
+			.value((String owner) -> assertThat(owner).startsWith("user-"))
 			.returnResult()
 			.getResponseHeaders()
 			.getFirst(HttpHeaders.LOCATION);
-		alice.get().uri(location).exchange().expectStatus().isOk().expectBody().jsonPath("$.title").isEqualTo("Buy milk");
+		alice.get()
+			.uri(location)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Buy milk");
 	}
 
 	@Test
@@ -61,13 +80,19 @@ class TaskApiTests extends ApiTestSupport {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("title", "Call mum"))
 			.exchange()
-			.expectStatus().isCreated()
+			.expectStatus()
+			.isCreated()
 			.expectBody()
-			.jsonPath("$.description").isEmpty()
-			.jsonPath("$.priority").isEqualTo("medium")
-			.jsonPath("$.due_date").isEmpty()
-			.jsonPath("$.tags").isEmpty()
-			.jsonPath("$.created_at").value((String at) -> assertThat(at).endsWith("Z"));
+			.jsonPath("$.description")
+			.isEmpty()
+			.jsonPath("$.priority")
+			.isEqualTo("medium")
+			.jsonPath("$.due_date")
+			.isEmpty()
+			.jsonPath("$.tags")
+			.isEmpty()
+			.jsonPath("$.created_at")
+			.value((String at) -> assertThat(at).endsWith("Z"));
 	}
 
 	@Test
@@ -80,15 +105,23 @@ class TaskApiTests extends ApiTestSupport {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("title", "Final"))
 			.exchange()
-			.expectStatus().isOk()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.title").isEqualTo("Final")
-			.jsonPath("$.description").isEmpty()
-			.jsonPath("$.priority").isEqualTo("medium")
-			.jsonPath("$.tags").isEmpty()
-			.jsonPath("$.completed").isEqualTo(false)
-			.jsonPath("$.completed_at").isEmpty()
-			.jsonPath("$.version").isEqualTo(2);
+			.jsonPath("$.title")
+			.isEqualTo("Final")
+			.jsonPath("$.description")
+			.isEmpty()
+			.jsonPath("$.priority")
+			.isEqualTo("medium")
+			.jsonPath("$.tags")
+			.isEmpty()
+			.jsonPath("$.completed")
+			.isEqualTo(false)
+			.jsonPath("$.completed_at")
+			.isEmpty()
+			.jsonPath("$.version")
+			.isEqualTo(2);
 	}
 
 	@Test
@@ -101,22 +134,31 @@ class TaskApiTests extends ApiTestSupport {
 			.contentType(MediaType.valueOf("application/merge-patch+json"))
 			.bodyValue("{\"description\": null, \"priority\": \"high\"}")
 			.exchange()
-			.expectStatus().isOk()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.title").isEqualTo("Report")
-			.jsonPath("$.description").isEmpty()
-			.jsonPath("$.priority").isEqualTo("high")
-			.jsonPath("$.due_date").isEqualTo("2026-12-01T17:00:00Z")
-			.jsonPath("$.version").isEqualTo(2);
+			.jsonPath("$.title")
+			.isEqualTo("Report")
+			.jsonPath("$.description")
+			.isEmpty()
+			.jsonPath("$.priority")
+			.isEqualTo("high")
+			.jsonPath("$.due_date")
+			.isEqualTo("2026-12-01T17:00:00Z")
+			.jsonPath("$.version")
+			.isEqualTo(2);
 		client.patch()
 			.uri("/api/tasks/{id}", id)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"due_date\": null}")
 			.exchange()
-			.expectStatus().isOk()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.due_date").isEmpty()
-			.jsonPath("$.version").isEqualTo(3);
+			.jsonPath("$.due_date")
+			.isEmpty()
+			.jsonPath("$.version")
+			.isEqualTo(3);
 	}
 
 	@Test
@@ -126,26 +168,35 @@ class TaskApiTests extends ApiTestSupport {
 		client.patch()
 			.uri("/api/tasks/{id}/complete", id)
 			.exchange()
-			.expectStatus().isOk()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.completed").isEqualTo(true)
-			.jsonPath("$.completed_at").isNotEmpty();
+			.jsonPath("$.completed")
+			.isEqualTo(true)
+			.jsonPath("$.completed_at")
+			.isNotEmpty();
 		client.patch()
 			.uri("/api/tasks/{id}/complete", id)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"completed\": true}")
 			.exchange()
-			.expectStatus().isOk()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.completed").isEqualTo(true)
-			.jsonPath("$.version").isEqualTo(3);
+			.jsonPath("$.completed")
+			.isEqualTo(true)
+			.jsonPath("$.version")
+			.isEqualTo(3);
 		client.patch()
 			.uri("/api/tasks/{id}/complete", id)
 			.exchange()
-			.expectStatus().isOk()
+			.expectStatus()
+			.isOk()
 			.expectBody()
-			.jsonPath("$.completed").isEqualTo(false)
-			.jsonPath("$.completed_at").isEmpty();
+			.jsonPath("$.completed")
+			.isEqualTo(false)
+			.jsonPath("$.completed_at")
+			.isEmpty();
 	}
 
 	@Test
@@ -158,7 +209,8 @@ class TaskApiTests extends ApiTestSupport {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"title\": \"Taxes 2026\", \"completed\": true}")
 			.exchange()
-			.expectStatus().isOk();
+			.expectStatus()
+			.isOk();
 		assertThat(completedAt(client, id)).isNotNull().isEqualTo(first);
 	}
 
@@ -171,7 +223,9 @@ class TaskApiTests extends ApiTestSupport {
 		client.delete().uri("/api/tasks/{id}", id).exchange().expectStatus().isNotFound();
 	}
 
-	/** The kinds of token the API trusts: the shared secret and each key type of the JWKS. */
+	/**
+	 * The kinds of token the API trusts: the shared secret and each key type of the JWKS.
+	 */
 	enum TokenKind {
 
 		HS256, EDDSA, ES256, RS256;
@@ -205,22 +259,47 @@ class TaskApiTests extends ApiTestSupport {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"title\": \"Walk every route\"}")
 			.exchange()
-			.expectStatus().isCreated()
-			.expectBody().jsonPath("$.user_id").isEqualTo(user)
+			.expectStatus()
+			.isCreated()
+			.expectBody()
+			.jsonPath("$.user_id")
+			.isEqualTo(user)
 			.returnResult()
 			.getResponseHeaders()
 			.getFirst(HttpHeaders.LOCATION);
 		assertThat(location).startsWith(tasks + "/");
 		client.get().uri(tasks).exchange().expectStatus().isOk().expectBody().jsonPath("$.length()").isEqualTo(1);
 		client.get().uri(location).exchange().expectStatus().isOk();
-		client.put().uri(location).contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"title\": \"Replaced\"}").exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.title").isEqualTo("Replaced");
-		client.patch().uri(location).contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"priority\": \"low\"}").exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.priority").isEqualTo("low");
-		client.patch().uri(location + "/complete").exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.completed").isEqualTo(true).jsonPath("$.version").isEqualTo(4);
+		client.put()
+			.uri(location)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Replaced\"}")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Replaced");
+		client.patch()
+			.uri(location)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"priority\": \"low\"}")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.priority")
+			.isEqualTo("low");
+		client.patch()
+			.uri(location + "/complete")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.completed")
+			.isEqualTo(true)
+			.jsonPath("$.version")
+			.isEqualTo(4);
 		client.delete().uri(location).exchange().expectStatus().isNoContent();
 		client.get().uri(location).exchange().expectStatus().isNotFound();
 	}
@@ -257,15 +336,21 @@ class TaskApiTests extends ApiTestSupport {
 		WebTestClient client = as(newUser());
 		List<Long> ids = new ArrayList<>();
 		for (int i = 0; i < 7; i++) {
-			ids.add(create(client, "{\"title\": \"task " + i + "\", \"due_date\": " + ((i % 2 == 0) ? "null" : "\"2026-12-0" + i + "\"") + "}"));
+			ids.add(create(client, "{\"title\": \"task " + i + "\", \"due_date\": "
+					+ ((i % 2 == 0) ? "null" : "\"2026-12-0" + i + "\"") + "}"));
 		}
 		for (String sort : List.of("-created_at", "due_date", "-due_date", "title", "-priority")) {
 			List<Long> seen = new ArrayList<>();
 			String next = "/api/tasks?limit=3&sort=" + sort;
 			int pages = 0;
 			while (next != null) {
-				EntityExchangeResult<Task[]> page = client.get().uri(next).exchange().expectStatus().isOk()
-					.expectBody(Task[].class).returnResult();
+				EntityExchangeResult<Task[]> page = client.get()
+					.uri(next)
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody(Task[].class)
+					.returnResult();
 				for (Task task : page.getResponseBody()) {
 					seen.add(task.id());
 				}
@@ -273,7 +358,8 @@ class TaskApiTests extends ApiTestSupport {
 				next = nextLink(page.getResponseHeaders());
 				pages++;
 				if (pages == 1) {
-					// A task the first page has passed, added and removed in between, changes nothing
+					// A task the first page has passed, added and removed in between,
+					// changes nothing
 					long extra = create(client, "{\"title\": \"interloper\"}");
 					client.delete().uri("/api/tasks/{id}", extra).exchange().expectStatus().isNoContent();
 				}
@@ -287,9 +373,15 @@ class TaskApiTests extends ApiTestSupport {
 	void headAnswersLikeGetWithoutABody() {
 		WebTestClient client = as(newUser());
 		long id = create(client, "{\"title\": \"Peek\"}");
-		client.head().uri("/api/tasks/{id}", id).exchange().expectStatus().isOk()
-			.expectHeader().contentType(MediaType.APPLICATION_JSON)
-			.expectBody().isEmpty();
+		client.head()
+			.uri("/api/tasks/{id}", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON)
+			.expectBody()
+			.isEmpty();
 		client.head().uri("/api/tasks").exchange().expectStatus().isOk().expectBody().isEmpty();
 		client.head().uri("/api/tasks/{id}", id + 1_000_000).exchange().expectStatus().isNotFound();
 	}
@@ -300,23 +392,44 @@ class TaskApiTests extends ApiTestSupport {
 		for (int i = 0; i < 3; i++) {
 			create(client, "{\"title\": \"t" + i + "\"}");
 		}
-		// Read whole before it is written (see TaskListCancellationTests): one body of known length
-		client.get().uri("/api/tasks?limit=200").exchange().expectStatus().isOk()
-			.expectHeader().exists(HttpHeaders.CONTENT_LENGTH)
-			.expectBody().jsonPath("$.length()").isEqualTo(3);
+		// Read whole before it is written (see TaskListCancellationTests): one body of
+		// known length
+		client.get()
+			.uri("/api/tasks?limit=200")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.exists(HttpHeaders.CONTENT_LENGTH)
+			.expectBody()
+			.jsonPath("$.length()")
+			.isEqualTo(3);
 	}
 
 	@Test
 	void lastPageHasNoNextLinkAndEmptyListIsAnEmptyArray() {
 		WebTestClient client = as(newUser());
-		client.get().uri("/api/tasks").exchange().expectStatus().isOk()
-			.expectHeader().doesNotExist(HttpHeaders.LINK)
-			.expectBody().json("[]");
+		client.get()
+			.uri("/api/tasks")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist(HttpHeaders.LINK)
+			.expectBody()
+			.json("[]");
 		create(client, "{\"title\": \"one\"}");
 		create(client, "{\"title\": \"two\"}");
-		client.get().uri("/api/tasks?limit=2").exchange().expectStatus().isOk()
-			.expectHeader().doesNotExist(HttpHeaders.LINK)
-			.expectBody().jsonPath("$.length()").isEqualTo(2);
+		client.get()
+			.uri("/api/tasks?limit=2")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.doesNotExist(HttpHeaders.LINK)
+			.expectBody()
+			.jsonPath("$.length()")
+			.isEqualTo(2);
 	}
 
 	@Test
@@ -326,8 +439,11 @@ class TaskApiTests extends ApiTestSupport {
 			create(client, "{\"title\": \"t" + i + "\"}");
 		}
 		assertThat(titles(client, "/api/tasks?sort=created_at&offset=1&limit=2")).containsExactly("t1", "t2");
-		EntityExchangeResult<Task[]> page = client.get().uri("/api/tasks?sort=created_at&offset=1&limit=2").exchange()
-			.expectBody(Task[].class).returnResult();
+		EntityExchangeResult<Task[]> page = client.get()
+			.uri("/api/tasks?sort=created_at&offset=1&limit=2")
+			.exchange()
+			.expectBody(Task[].class)
+			.returnResult();
 		String next = nextLink(page.getResponseHeaders());
 		assertThat(next).doesNotContain("offset=");
 		assertThat(titles(client, next)).containsExactly("t3");
@@ -339,11 +455,21 @@ class TaskApiTests extends ApiTestSupport {
 		for (int i = 0; i < 3; i++) {
 			create(alice, "{\"title\": \"t" + i + "\"}");
 		}
-		String next = nextLink(alice.get().uri("/api/tasks?limit=1").exchange().expectBody(Task[].class).returnResult()
+		String next = nextLink(alice.get()
+			.uri("/api/tasks?limit=1")
+			.exchange()
+			.expectBody(Task[].class)
+			.returnResult()
 			.getResponseHeaders());
 		String cursor = next.substring(next.indexOf("cursor=") + 7);
-		as(newUser()).get().uri("/api/tasks?limit=1&cursor=" + cursor).exchange().expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.parameter").isEqualTo("cursor");
+		as(newUser()).get()
+			.uri("/api/tasks?limit=1&cursor=" + cursor)
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.parameter")
+			.isEqualTo("cursor");
 		alice.get().uri("/api/tasks?limit=1&sort=title&cursor=" + cursor).exchange().expectStatus().isBadRequest();
 		alice.get().uri("/api/tasks?limit=1&status=pending&cursor=" + cursor).exchange().expectStatus().isBadRequest();
 		String tampered = cursor.substring(0, 5) + ((cursor.charAt(5) == 'A') ? 'B' : 'A') + cursor.substring(6);
@@ -358,7 +484,8 @@ class TaskApiTests extends ApiTestSupport {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(json)
 			.exchange()
-			.expectStatus().isCreated()
+			.expectStatus()
+			.isCreated()
 			.expectBody(Task.class)
 			.returnResult()
 			.getResponseBody()
@@ -366,13 +493,28 @@ class TaskApiTests extends ApiTestSupport {
 	}
 
 	private static String completedAt(WebTestClient client, long id) {
-		Task task = client.get().uri("/api/tasks/{id}", id).exchange().expectBody(Task.class).returnResult().getResponseBody();
+		Task task = client.get()
+			.uri("/api/tasks/{id}", id)
+			.exchange()
+			.expectBody(Task.class)
+			.returnResult()
+			.getResponseBody();
 		return String.valueOf(task.completedAt());
 	}
 
 	static List<String> titles(WebTestClient client, String uri) {
-		return List.of(client.get().uri(uri).exchange().expectStatus().isOk().expectBody(Task[].class).returnResult()
-			.getResponseBody()).stream().map(Task::title).toList();
+		return List
+			.of(client.get()
+				.uri(uri)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(Task[].class)
+				.returnResult()
+				.getResponseBody())
+			.stream()
+			.map(Task::title)
+			.toList();
 	}
 
 	static String nextLink(HttpHeaders headers) {

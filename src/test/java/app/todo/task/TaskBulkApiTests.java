@@ -20,8 +20,8 @@ import static app.todo.task.TaskApiTests.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The bulk actions end to end, in both path forms: clearing completed tasks and completing a set
- * of tasks, each confined to the caller and all or nothing.
+ * The bulk actions end to end, in both path forms: clearing completed tasks and
+ * completing a set of tasks, each confined to the caller and all or nothing.
  */
 class TaskBulkApiTests extends ApiTestSupport {
 
@@ -37,14 +37,23 @@ class TaskBulkApiTests extends ApiTestSupport {
 		create(as(alice), "{\"title\": \"done 2\", \"completed\": true}");
 		long bobsDone = create(as(bob), "{\"title\": \"Bob's done\", \"completed\": true}");
 		String tasks = form.tasks(alice);
-		as(alice).delete().uri(tasks + "?status=completed").exchange()
-			.expectStatus().isOk()
-			.expectHeader().contentType(MediaType.APPLICATION_JSON)
-			.expectBody().json("{\"deleted\": 2}", true);
+		as(alice).delete()
+			.uri(tasks + "?status=completed")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON)
+			.expectBody()
+			.json("{\"deleted\": 2}", true);
 		assertThat(TaskApiTests.titles(as(alice), "/api/tasks")).containsExactly("open");
-		as(alice).delete().uri(tasks + "?status=completed").exchange()
-			.expectStatus().isOk()
-			.expectBody().json("{\"deleted\": 0}", true);
+		as(alice).delete()
+			.uri(tasks + "?status=completed")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.json("{\"deleted\": 0}", true);
 		as(bob).get().uri("/api/tasks/{id}", bobsDone).exchange().expectStatus().isOk();
 	}
 
@@ -58,10 +67,16 @@ class TaskBulkApiTests extends ApiTestSupport {
 		create(client, "{\"title\": \"done\", \"completed\": true, \"tags\": [\"work\"]}");
 		String parameter = query.isEmpty() || query.startsWith("?status=completed&status") || !query.contains("&")
 				? "status" : query.substring(query.indexOf('&') + 1, query.lastIndexOf('='));
-		client.delete().uri("/api/tasks" + query).exchange()
-			.expectStatus().isBadRequest()
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody().jsonPath("$.parameter").isEqualTo(parameter);
+		client.delete()
+			.uri("/api/tasks" + query)
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.parameter")
+			.isEqualTo(parameter);
 		assertThat(TaskApiTests.titles(client, "/api/tasks?sort=title")).containsExactly("done", "open");
 	}
 
@@ -76,9 +91,14 @@ class TaskBulkApiTests extends ApiTestSupport {
 		Task doneBefore = get(client, done);
 		Map<String, Object> answer = send(client, form.tasks(user) + "/complete",
 				"{\"ids\": [" + done + ", " + open + ", " + open + "], \"completed\": true}")
-			.expectStatus().isOk()
-			.expectHeader().contentType(MediaType.APPLICATION_JSON)
-			.expectBody(String.class).returnResult().getResponseBody().transform(TaskBulkApiTests::map);
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON)
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody()
+			.transform(TaskBulkApiTests::map);
 		assertThat(answer).containsEntry("updated", 2);
 		@SuppressWarnings("unchecked")
 		List<Map<String, Object>> tasks = (List<Map<String, Object>>) answer.get("tasks");
@@ -89,12 +109,14 @@ class TaskBulkApiTests extends ApiTestSupport {
 		assertThat(openAfter.completedAt()).isNotNull();
 		assertThat(openAfter.version()).isEqualTo(2);
 		assertThat(openAfter.updatedAt()).isAfter(openAfter.createdAt());
-		// Already completed: a new version, as for a single write, but it keeps when it was completed
+		// Already completed: a new version, as for a single write, but it keeps when it
+		// was completed
 		assertThat(doneAfter.version()).isEqualTo(2);
 		assertThat(doneAfter.completedAt()).isEqualTo(doneBefore.completedAt());
 		assertThat(get(client, other).version()).isEqualTo(1);
 		send(client, form.tasks(user) + "/complete", "{\"ids\": [" + done + ", " + open + "], \"completed\": false}")
-			.expectStatus().isOk();
+			.expectStatus()
+			.isOk();
 		assertThat(get(client, open).completed()).isFalse();
 		assertThat(get(client, open).completedAt()).isNull();
 		assertThat(get(client, done).version()).isEqualTo(3);
@@ -118,10 +140,13 @@ class TaskBulkApiTests extends ApiTestSupport {
 		long gone = create(as(bob), "{\"title\": \"gone\"}");
 		as(bob).delete().uri("/api/tasks/{id}", gone).exchange().expectStatus().isNoContent();
 		for (long stranger : List.of(alices, gone)) {
-			send(as(bob), form.tasks(bob) + "/complete", "{\"ids\": [" + bobs + ", " + stranger + "]}")
-				.expectStatus().isNotFound()
-				.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-				.expectBody().jsonPath("$.detail").isEqualTo("No such task.");
+			send(as(bob), form.tasks(bob) + "/complete", "{\"ids\": [" + bobs + ", " + stranger + "]}").expectStatus()
+				.isNotFound()
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+				.expectBody()
+				.jsonPath("$.detail")
+				.isEqualTo("No such task.");
 		}
 		assertThat(get(as(bob), bobs).version()).isEqualTo(1);
 		assertThat(get(as(bob), bobs).completed()).isFalse();
@@ -136,9 +161,11 @@ class TaskBulkApiTests extends ApiTestSupport {
 	void completeManyWhenBodyBreaksARuleThenUnprocessable(String body) {
 		WebTestClient client = as(newUser());
 		long id = create(client, "{\"title\": \"open\"}");
-		send(client, "/api/tasks/complete", body.replace("[1]", "[" + id + "]"))
-			.expectStatus().isEqualTo(422)
-			.expectBody().jsonPath("$.errors[0].field").isEqualTo(body.contains("completed") ? "completed" : "ids");
+		send(client, "/api/tasks/complete", body.replace("[1]", "[" + id + "]")).expectStatus()
+			.isEqualTo(422)
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo(body.contains("completed") ? "completed" : "ids");
 		assertThat(get(client, id).version()).isEqualTo(1);
 	}
 
@@ -157,10 +184,20 @@ class TaskBulkApiTests extends ApiTestSupport {
 	@Test
 	void completeManyWhenBodyIsNotJsonThenUnsupportedMediaType() {
 		WebTestClient client = as(newUser());
-		client.post().uri("/api/tasks/complete").contentType(MediaType.TEXT_PLAIN).bodyValue("1,2").exchange()
-			.expectStatus().isEqualTo(415);
-		client.post().uri("/api/tasks/complete").contentType(MediaType.APPLICATION_JSON).bodyValue("[1, 2]").exchange()
-			.expectStatus().isBadRequest();
+		client.post()
+			.uri("/api/tasks/complete")
+			.contentType(MediaType.TEXT_PLAIN)
+			.bodyValue("1,2")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(415);
+		client.post()
+			.uri("/api/tasks/complete")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("[1, 2]")
+			.exchange()
+			.expectStatus()
+			.isBadRequest();
 	}
 
 	@Test
@@ -180,8 +217,14 @@ class TaskBulkApiTests extends ApiTestSupport {
 	}
 
 	private static Task get(WebTestClient client, long id) {
-		return client.get().uri("/api/tasks/{id}", id).exchange().expectStatus().isOk().expectBody(Task.class)
-			.returnResult().getResponseBody();
+		return client.get()
+			.uri("/api/tasks/{id}", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Task.class)
+			.returnResult()
+			.getResponseBody();
 	}
 
 	private static Map<String, Object> map(String body) {

@@ -35,8 +35,9 @@ class TaskChangesTests {
 
 	@Test
 	void mergePatchWhenSomeMembersThenOnlyThoseAndNullBackToDefault() {
-		Map<Member, Object> values = TaskChanges.mergePatch(body("{\"description\": null, \"priority\": \"high\", "
-				+ "\"id\": 99, \"unknown\": true}")).values();
+		Map<Member, Object> values = TaskChanges
+			.mergePatch(body("{\"description\": null, \"priority\": \"high\", " + "\"id\": 99, \"unknown\": true}"))
+			.values();
 		assertThat(values).containsOnlyKeys(Member.DESCRIPTION, Member.PRIORITY);
 		assertThat(values.get(Member.PRIORITY)).isEqualTo(Priority.HIGH.code());
 		assertThat(TaskChanges.mergePatch(body("{}")).isEmpty()).isTrue();
@@ -46,16 +47,19 @@ class TaskChangesTests {
 
 	@Test
 	void allMembersWhenTagsThenTrimmedLowerCasedAndDistinctInOrder() {
-		Map<Member, Object> values = TaskChanges.allMembers(body("{\"title\": \"t\", \"tags\": [\" Work \", \"home\", "
-				+ "\"WORK\"]}")).values();
+		Map<Member, Object> values = TaskChanges
+			.allMembers(body("{\"title\": \"t\", \"tags\": [\" Work \", \"home\", " + "\"WORK\"]}"))
+			.values();
 		assertThat((String[]) values.get(Member.TAGS)).containsExactly("work", "home");
 	}
 
 	@Test
 	void allMembersWhenDueDateIsADateThenMidnightUtc() {
-		assertThat(TaskChanges.allMembers(body("{\"title\": \"t\", \"due_date\": \"2026-12-01\"}")).values()
+		assertThat(TaskChanges.allMembers(body("{\"title\": \"t\", \"due_date\": \"2026-12-01\"}"))
+			.values()
 			.get(Member.DUE_DATE)).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
-		assertThat(TaskChanges.parseTimestamp("2026-12-01T18:00:00+01:00")).contains(Instant.parse("2026-12-01T17:00:00Z"));
+		assertThat(TaskChanges.parseTimestamp("2026-12-01T18:00:00+01:00"))
+			.contains(Instant.parse("2026-12-01T17:00:00Z"));
 		assertThat(TaskChanges.parseTimestamp("0000-12-01")).isEmpty();
 		assertThat(TaskChanges.parseTimestamp("tomorrow")).isEmpty();
 	}
@@ -66,8 +70,9 @@ class TaskChangesTests {
 		for (int i = 0; i <= TaskChanges.MAX_TAGS; i++) {
 			tags.append((i > 0) ? ", " : "").append("\"t").append(i).append('"');
 		}
-		JsonNode bad = body("{\"title\": \"   \", \"description\": 3, \"completed\": \"yes\", \"priority\": \"urgent\", "
-				+ "\"due_date\": \"soon\", \"tags\": " + tags + "]}");
+		JsonNode bad = body(
+				"{\"title\": \"   \", \"description\": 3, \"completed\": \"yes\", \"priority\": \"urgent\", "
+						+ "\"due_date\": \"soon\", \"tags\": " + tags + "]}");
 		assertThatExceptionOfType(ValidationException.class).isThrownBy(() -> TaskChanges.allMembers(bad))
 			.satisfies((ex) -> assertThat(errors(ex)).extracting(FieldError::field)
 				.containsExactly("title", "description", "completed", "priority", "due_date", "tags"));

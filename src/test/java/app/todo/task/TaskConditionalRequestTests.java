@@ -25,8 +25,8 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * ETags, If-None-Match and If-Match on single tasks, end to end: a stale write is a 412 that
- * changes nothing, and racing writers holding one version get exactly one winner.
+ * ETags, If-None-Match and If-Match on single tasks, end to end: a stale write is a 412
+ * that changes nothing, and racing writers holding one version get exactly one winner.
  */
 class TaskConditionalRequestTests extends ApiTestSupport {
 
@@ -41,23 +41,71 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		String tasks = form.tasks(user);
-		long id = client.post().uri(tasks).contentType(MediaType.APPLICATION_JSON).bodyValue("{\"title\": \"a\"}")
-			.exchange().expectStatus().isCreated().expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"")
-			.expectBody(Task.class).returnResult().getResponseBody().id();
-		client.get().uri(tasks + "/{id}", id).exchange().expectStatus().isOk()
-			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"");
-		client.head().uri(tasks + "/{id}", id).exchange().expectStatus().isOk()
-			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"");
-		client.put().uri(tasks + "/{id}", id).contentType(MediaType.APPLICATION_JSON).bodyValue("{\"title\": \"b\"}")
-			.exchange().expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "\"2\"");
-		client.patch().uri(tasks + "/{id}", id).contentType(MERGE_PATCH).bodyValue("{\"title\": \"c\"}")
-			.exchange().expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "\"3\"");
-		client.patch().uri(tasks + "/{id}/complete", id).exchange().expectStatus().isOk()
-			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"4\"")
-			.expectBody().jsonPath("$.version").isEqualTo(4);
+		long id = client.post()
+			.uri(tasks)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"a\"}")
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, "\"1\"")
+			.expectBody(Task.class)
+			.returnResult()
+			.getResponseBody()
+			.id();
+		client.get()
+			.uri(tasks + "/{id}", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, "\"1\"");
+		client.head()
+			.uri(tasks + "/{id}", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, "\"1\"");
+		client.put()
+			.uri(tasks + "/{id}", id)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"b\"}")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, "\"2\"");
+		client.patch()
+			.uri(tasks + "/{id}", id)
+			.contentType(MERGE_PATCH)
+			.bodyValue("{\"title\": \"c\"}")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, "\"3\"");
+		client.patch()
+			.uri(tasks + "/{id}/complete", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, "\"4\"")
+			.expectBody()
+			.jsonPath("$.version")
+			.isEqualTo(4);
 		// A patch that changes nothing keeps the version, and says so
-		client.patch().uri(tasks + "/{id}", id).contentType(MERGE_PATCH).bodyValue("{}")
-			.exchange().expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "\"4\"");
+		client.patch()
+			.uri(tasks + "/{id}", id)
+			.contentType(MERGE_PATCH)
+			.bodyValue("{}")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, "\"4\"");
 	}
 
 	@ParameterizedTest
@@ -66,10 +114,15 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 		WebTestClient client = as(newUser());
 		long id = TaskApiTests.create(client, "{\"title\": \"Cached\"}");
 		for (WebTestClient.RequestHeadersUriSpec<?> method : List.of(client.get(), client.head())) {
-			method.uri("/api/tasks/{id}", id).header(HttpHeaders.IF_NONE_MATCH, ifNoneMatch).exchange()
-				.expectStatus().isNotModified()
-				.expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"")
-				.expectBody().isEmpty();
+			method.uri("/api/tasks/{id}", id)
+				.header(HttpHeaders.IF_NONE_MATCH, ifNoneMatch)
+				.exchange()
+				.expectStatus()
+				.isNotModified()
+				.expectHeader()
+				.valueEquals(HttpHeaders.ETAG, "\"1\"")
+				.expectBody()
+				.isEmpty();
 		}
 	}
 
@@ -78,17 +131,28 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 		WebTestClient client = as(newUser());
 		long id = TaskApiTests.create(client, "{\"title\": \"Cached\"}");
 		patch(client, id, null, "{\"title\": \"Changed\"}").expectStatus().isOk();
-		client.get().uri("/api/tasks/{id}", id).header(HttpHeaders.IF_NONE_MATCH, "\"1\"").exchange()
-			.expectStatus().isOk()
-			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"2\"")
-			.expectBody().jsonPath("$.title").isEqualTo("Changed");
+		client.get()
+			.uri("/api/tasks/{id}", id)
+			.header(HttpHeaders.IF_NONE_MATCH, "\"1\"")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, "\"2\"")
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Changed");
 	}
 
 	@Test
 	void getWhenIfNoneMatchButTheTaskIsAnotherUsersThenNotFound() {
 		long id = TaskApiTests.create(as(newUser()), "{\"title\": \"Alice's\"}");
-		as(newUser()).get().uri("/api/tasks/{id}", id).header(HttpHeaders.IF_NONE_MATCH, "*").exchange()
-			.expectStatus().isNotFound();
+		as(newUser()).get()
+			.uri("/api/tasks/{id}", id)
+			.header(HttpHeaders.IF_NONE_MATCH, "*")
+			.exchange()
+			.expectStatus()
+			.isNotFound();
 	}
 
 	enum Write {
@@ -97,13 +161,19 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 
 		ResponseSpec send(WebTestClient client, String tasks, long id, String ifMatch) {
 			WebTestClient.RequestHeadersSpec<?> request = switch (this) {
-				case PUT -> client.put().uri(tasks + "/{id}", id).contentType(MediaType.APPLICATION_JSON)
+				case PUT -> client.put()
+					.uri(tasks + "/{id}", id)
+					.contentType(MediaType.APPLICATION_JSON)
 					.bodyValue("{\"title\": \"Overwritten\"}");
-				case PATCH -> client.patch().uri(tasks + "/{id}", id).contentType(MERGE_PATCH)
+				case PATCH -> client.patch()
+					.uri(tasks + "/{id}", id)
+					.contentType(MERGE_PATCH)
 					.bodyValue("{\"title\": \"Overwritten\"}");
 				case COMPLETE -> client.patch().uri(tasks + "/{id}/complete", id);
-				case COMPLETE_WITH_BODY -> client.patch().uri(tasks + "/{id}/complete", id)
-					.contentType(MediaType.APPLICATION_JSON).bodyValue("{\"completed\": true}");
+				case COMPLETE_WITH_BODY -> client.patch()
+					.uri(tasks + "/{id}/complete", id)
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{\"completed\": true}");
 				case DELETE -> client.delete().uri(tasks + "/{id}", id);
 			};
 			return request.header(HttpHeaders.IF_MATCH, ifMatch).exchange();
@@ -124,15 +194,21 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 			long id = TaskApiTests.create(client, "{\"title\": \"Original\"}");
 			patch(client, id, "\"1\"", "{\"description\": \"Seen by someone else\"}").expectStatus().isOk();
 			Task before = get(client, id);
-			// "1" is stale; W/"2" names the current version but If-Match compares strongly
+			// "1" is stale; W/"2" names the current version but If-Match compares
+			// strongly
 			for (String stale : List.of("\"1\"", "\"1\", \"3\"", "W/\"2\"", "\"two\"")) {
 				write.send(client, form.tasks(user), id, stale)
-					.expectStatus().isEqualTo(HttpStatus.PRECONDITION_FAILED)
-					.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+					.expectStatus()
+					.isEqualTo(HttpStatus.PRECONDITION_FAILED)
+					.expectHeader()
+					.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 					.expectBody()
-					.jsonPath("$.status").isEqualTo(412)
-					.jsonPath("$.title").isEqualTo("Precondition Failed")
-					.jsonPath("$.detail").value((String detail) -> assertThat(detail).contains("If-Match"));
+					.jsonPath("$.status")
+					.isEqualTo(412)
+					.jsonPath("$.title")
+					.isEqualTo("Precondition Failed")
+					.jsonPath("$.detail")
+					.value((String detail) -> assertThat(detail).contains("If-Match"));
 				assertThat(get(client, id)).isEqualTo(before);
 			}
 		}
@@ -170,16 +246,24 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 		WebTestClient client = as(newUser());
 		long id = TaskApiTests.create(client, "{\"title\": \"Keep me\"}");
 		patch(client, id, null, "{\"title\": \"Kept\"}").expectStatus().isOk();
-		client.delete().uri("/api/tasks/{id}", id).header(HttpHeaders.IF_MATCH, "\"1\"").exchange()
-			.expectStatus().isEqualTo(HttpStatus.PRECONDITION_FAILED);
+		client.delete()
+			.uri("/api/tasks/{id}", id)
+			.header(HttpHeaders.IF_MATCH, "\"1\"")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.PRECONDITION_FAILED);
 		assertThat(get(client, id).title()).isEqualTo("Kept");
-		client.delete().uri("/api/tasks/{id}", id).header(HttpHeaders.IF_MATCH, "\"2\"").exchange()
-			.expectStatus().isNoContent();
+		client.delete()
+			.uri("/api/tasks/{id}", id)
+			.header(HttpHeaders.IF_MATCH, "\"2\"")
+			.exchange()
+			.expectStatus()
+			.isNoContent();
 	}
 
 	/**
-	 * Many clients holding the same version race to write it: per version exactly one wins,
-	 * everyone else gets a 412, and the task ends as the winner wrote it.
+	 * Many clients holding the same version race to write it: per version exactly one
+	 * wins, everyone else gets a 412, and the task ends as the winner wrote it.
 	 */
 	@Test
 	void parallelWritesWithTheSameIfMatchHaveExactlyOneWinnerPerVersion() {
@@ -217,10 +301,10 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 	}
 
 	/**
-	 * 908 tags of 3.6 KB, or one tag and 2,048 commas, once overflowed the stack of the tag
-	 * regex on the event loop: the connection dropped with no answer, and meanwhile another
-	 * user's list could fail. Too many tags are a 400 naming the header now; empty list elements
-	 * cost nothing; and other users are served throughout.
+	 * 908 tags of 3.6 KB, or one tag and 2,048 commas, once overflowed the stack of the
+	 * tag regex on the event loop: the connection dropped with no answer, and meanwhile
+	 * another user's list could fail. Too many tags are a 400 naming the header now;
+	 * empty list elements cost nothing; and other users are served throughout.
 	 */
 	@Test
 	void conditionalHeaderWhenLongListsThenAnswersWithoutDroppingAndOthersAreServed() {
@@ -229,15 +313,30 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 		long id = TaskApiTests.create(client, "{\"title\": \"Listed\"}");
 		String manyTags = String.join(",", java.util.Collections.nCopies(908, "\"1\""));
 		String manyCommas = "\"1\"" + ",".repeat(2048);
-		client.get().uri("/api/tasks/{id}", id).header(HttpHeaders.IF_NONE_MATCH, manyTags).exchange()
-			.expectStatus().isBadRequest()
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody().jsonPath("$.header").isEqualTo("If-None-Match")
-			.jsonPath("$.detail").value((String detail) -> assertThat(detail).contains("64"));
-		patch(client, id, manyTags, "{\"title\": \"Not written\"}").expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.header").isEqualTo("If-Match");
-		client.get().uri("/api/tasks/{id}", id).header(HttpHeaders.IF_NONE_MATCH, manyCommas).exchange()
-			.expectStatus().isNotModified();
+		client.get()
+			.uri("/api/tasks/{id}", id)
+			.header(HttpHeaders.IF_NONE_MATCH, manyTags)
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.header")
+			.isEqualTo("If-None-Match")
+			.jsonPath("$.detail")
+			.value((String detail) -> assertThat(detail).contains("64"));
+		patch(client, id, manyTags, "{\"title\": \"Not written\"}").expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.header")
+			.isEqualTo("If-Match");
+		client.get()
+			.uri("/api/tasks/{id}", id)
+			.header(HttpHeaders.IF_NONE_MATCH, manyCommas)
+			.exchange()
+			.expectStatus()
+			.isNotModified();
 		String sixtyFour = String.join(", ", java.util.Collections.nCopies(63, "W/\"9\"")) + ", \"1\"";
 		patch(client, id, sixtyFour, "{\"title\": \"Written\"}").expectStatus().isOk();
 		patch(client, id, manyCommas.replace("1", "2"), "{\"description\": \"Again\"}").expectStatus().isOk();
@@ -253,10 +352,12 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 			.defaultHeaders((headers) -> headers.setBearerAuth(identityProvider.hs256(other)))
 			.build();
 		List<Integer> statuses = Flux.range(0, 50)
-			.flatMap((i) -> web.get()
-				.uri("/api/tasks/{id}", id)
-				.header(HttpHeaders.IF_NONE_MATCH, (i % 2 == 0) ? manyTags : manyCommas)
-				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())), 50)
+			.flatMap(
+					(i) -> web.get()
+						.uri("/api/tasks/{id}", id)
+						.header(HttpHeaders.IF_NONE_MATCH, (i % 2 == 0) ? manyTags : manyCommas)
+						.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())),
+					50)
 			.mergeWith(Flux.range(0, 10)
 				.flatMap((i) -> bystander.get()
 					.uri("/api/tasks")
@@ -269,14 +370,22 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 	}
 
 	private static ResponseSpec patch(WebTestClient client, long id, String ifMatch, String json) {
-		WebTestClient.RequestHeadersSpec<?> request = client.patch().uri("/api/tasks/{id}", id).contentType(MERGE_PATCH)
+		WebTestClient.RequestHeadersSpec<?> request = client.patch()
+			.uri("/api/tasks/{id}", id)
+			.contentType(MERGE_PATCH)
 			.bodyValue(json);
 		return ((ifMatch != null) ? request.header(HttpHeaders.IF_MATCH, ifMatch) : request).exchange();
 	}
 
 	private static Task get(WebTestClient client, long id) {
-		return client.get().uri("/api/tasks/{id}", id).exchange().expectStatus().isOk().expectBody(Task.class)
-			.returnResult().getResponseBody();
+		return client.get()
+			.uri("/api/tasks/{id}", id)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Task.class)
+			.returnResult()
+			.getResponseBody();
 	}
 
 }

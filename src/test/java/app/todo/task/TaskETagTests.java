@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class TaskETagTests {
 
-	private static final Task VERSION_3 = new Task(1, "alice", "Buy milk", null, false, Priority.MEDIUM, null, List.of(),
-			Instant.EPOCH, Instant.EPOCH, null, 3);
+	private static final Task VERSION_3 = new Task(1, "alice", "Buy milk", null, false, Priority.MEDIUM, null,
+			List.of(), Instant.EPOCH, Instant.EPOCH, null, 3);
 
 	@Test
 	void ofWhenTaskThenItsQuotedVersion() {

@@ -27,9 +27,9 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code Idempotency-Key} on create, end to end: a retry replays the first answer and creates
- * nothing, another body is a 422, keys are per user and last 24 hours, and racing requests with
- * one key create one task.
+ * {@code Idempotency-Key} on create, end to end: a retry replays the first answer and
+ * creates nothing, another body is a 422, keys are per user and last 24 hours, and racing
+ * requests with one key create one task.
  */
 class TaskIdempotencyTests extends ApiTestSupport {
 
@@ -65,8 +65,13 @@ class TaskIdempotencyTests extends ApiTestSupport {
 		String body = "{\"title\": \"Draft\"}";
 		EntityExchangeResult<byte[]> first = create(client, "/api/tasks", "key-1", body);
 		String location = first.getResponseHeaders().getLocation().toString();
-		client.patch().uri(location).contentType(MediaType.APPLICATION_JSON).bodyValue("{\"title\": \"Final\"}")
-			.exchange().expectStatus().isOk();
+		client.patch()
+			.uri(location)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Final\"}")
+			.exchange()
+			.expectStatus()
+			.isOk();
 		assertThat(new String(create(client, "/api/tasks", "key-1", body).getResponseBodyContent()))
 			.isEqualTo(new String(first.getResponseBodyContent()));
 		client.delete().uri(location).exchange().expectStatus().isNoContent();
@@ -89,22 +94,35 @@ class TaskIdempotencyTests extends ApiTestSupport {
 	void theSameKeyWithAnotherBodyIsUnprocessableAndCreatesNothing() {
 		WebTestClient client = as(newUser());
 		create(client, "/api/tasks", "k", "{\"title\": \"One\"}");
-		client.post().uri("/api/tasks").header(KEY, "k").contentType(MediaType.APPLICATION_JSON)
+		client.post()
+			.uri("/api/tasks")
+			.header(KEY, "k")
+			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"title\": \"Two\"}")
 			.exchange()
-			.expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectStatus()
+			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
-			.jsonPath("$.header").isEqualTo(KEY)
-			.jsonPath("$.detail").value((String detail) -> assertThat(detail).contains(KEY));
+			.jsonPath("$.header")
+			.isEqualTo(KEY)
+			.jsonPath("$.detail")
+			.value((String detail) -> assertThat(detail).contains(KEY));
 		assertThat(TaskApiTests.titles(client, "/api/tasks")).containsExactly("One");
 	}
 
 	@Test
 	void aRejectedBodyDoesNotUseUpTheKey() {
 		WebTestClient client = as(newUser());
-		client.post().uri("/api/tasks").header(KEY, "k").contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"title\": \"\"}").exchange().expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
+		client.post()
+			.uri("/api/tasks")
+			.header(KEY, "k")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"\"}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT);
 		create(client, "/api/tasks", "k", "{\"title\": \"Fixed\"}");
 		assertThat(TaskApiTests.titles(client, "/api/tasks")).containsExactly("Fixed");
 	}
@@ -114,7 +132,8 @@ class TaskIdempotencyTests extends ApiTestSupport {
 		WebTestClient alice = as(newUser());
 		WebTestClient bob = as(newUser());
 		String aliceLocation = create(alice, "/api/tasks", "shared", "{\"title\": \"Alice's\"}").getResponseHeaders()
-			.getLocation().toString();
+			.getLocation()
+			.toString();
 		EntityExchangeResult<byte[]> bobs = create(bob, "/api/tasks", "shared", "{\"title\": \"Bob's\"}");
 		assertThat(bobs.getResponseHeaders().getFirst("Idempotent-Replayed")).isNull();
 		assertThat(bobs.getResponseHeaders().getLocation().toString()).isNotEqualTo(aliceLocation);
@@ -127,16 +146,23 @@ class TaskIdempotencyTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		String first = create(client, "/api/tasks", "old", "{\"title\": \"Yesterday\"}").getResponseHeaders()
-			.getLocation().toString();
+			.getLocation()
+			.toString();
 		this.db.sql("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE user_id = :user")
-			.bind("user", user).fetch().rowsUpdated().block(Duration.ofSeconds(30));
+			.bind("user", user)
+			.fetch()
+			.rowsUpdated()
+			.block(Duration.ofSeconds(30));
 		EntityExchangeResult<byte[]> again = create(client, "/api/tasks", "old", "{\"title\": \"Today\"}");
 		assertThat(again.getResponseHeaders().getFirst("Idempotent-Replayed")).isNull();
 		assertThat(again.getResponseHeaders().getLocation().toString()).isNotEqualTo(first);
 		assertThat(TaskApiTests.titles(client, "/api/tasks")).containsExactlyInAnyOrder("Yesterday", "Today");
 	}
 
-	/** Racing requests with one key, in both path forms: one task, and every answer is its 201. */
+	/**
+	 * Racing requests with one key, in both path forms: one task, and every answer is its
+	 * 201.
+	 */
 	@Test
 	void parallelCreatesWithOneKeyCreateOneTaskAndAnswerAlike() {
 		String user = newUser();
@@ -176,9 +202,12 @@ class TaskIdempotencyTests extends ApiTestSupport {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
 			.exchange()
-			.expectStatus().isCreated()
-			.expectHeader().valueMatches(HttpHeaders.LOCATION, ".*/tasks/\\d+")
-			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"")
+			.expectStatus()
+			.isCreated()
+			.expectHeader()
+			.valueMatches(HttpHeaders.LOCATION, ".*/tasks/\\d+")
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, "\"1\"")
 			.expectBody()
 			.returnResult();
 	}

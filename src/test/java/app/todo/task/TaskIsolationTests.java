@@ -26,9 +26,9 @@ import org.springframework.test.web.reactive.server.WebTestClient.RequestBodySpe
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One user's tasks are, to every other user, tasks that do not exist: every route on another
- * user's task answers exactly as for a missing one, lists never show it, and nothing about it
- * changes.
+ * One user's tasks are, to every other user, tasks that do not exist: every route on
+ * another user's task answers exactly as for a missing one, lists never show it, and
+ * nothing about it changes.
  */
 class TaskIsolationTests extends ApiTestSupport {
 
@@ -135,9 +135,11 @@ class TaskIsolationTests extends ApiTestSupport {
 		}
 		assertThat(get(asAlice, open)).isEqualTo(openBefore);
 		assertThat(get(asAlice, done)).isEqualTo(doneBefore);
-		assertThat(openBefore).containsEntry("version", 1).containsEntry("title", "Alice open")
+		assertThat(openBefore).containsEntry("version", 1)
+			.containsEntry("title", "Alice open")
 			.containsEntry("completed", false);
-		assertThat(doneBefore).containsEntry("version", 1).containsEntry("title", "Alice done")
+		assertThat(doneBefore).containsEntry("version", 1)
+			.containsEntry("title", "Alice done")
 			.containsEntry("completed", true);
 		for (PathForm form : PathForm.values()) {
 			String tasks = form.tasks(bob);
@@ -165,8 +167,13 @@ class TaskIsolationTests extends ApiTestSupport {
 			assertThat(new String(result.getResponseBodyContent(), StandardCharsets.UTF_8)).doesNotContain("Alice's");
 		}
 		asBob.get().uri(alicesPath).exchange().expectStatus().isForbidden();
-		asBob.post().uri(alicesPath).contentType(MediaType.APPLICATION_JSON).bodyValue("{\"title\": \"Planted\"}")
-			.exchange().expectStatus().isForbidden();
+		asBob.post()
+			.uri(alicesPath)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Planted\"}")
+			.exchange()
+			.expectStatus()
+			.isForbidden();
 		assertThat(get(asAlice, id)).isEqualTo(original);
 		assertThat(ids(asAlice, "/api/tasks")).containsExactly(id);
 	}
@@ -197,14 +204,28 @@ class TaskIsolationTests extends ApiTestSupport {
 		WebTestClient asBob = as(bob);
 		String tasks = form.tasks(bob);
 		long id = create(asBob, tasks, "{\"title\": \"Bob's\"}");
-		asBob.put().uri(tasks + "/" + id).contentType(MediaType.APPLICATION_JSON)
+		asBob.put()
+			.uri(tasks + "/" + id)
+			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"title\": \"Bob's\", \"user_id\": \"" + alice + "\"}")
-			.exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.user_id").isEqualTo(bob);
-		asBob.patch().uri(tasks + "/" + id).contentType(MediaType.APPLICATION_JSON)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.user_id")
+			.isEqualTo(bob);
+		asBob.patch()
+			.uri(tasks + "/" + id)
+			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"user_id\": \"" + alice + "\", \"id\": 1}")
-			.exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.user_id").isEqualTo(bob).jsonPath("$.id").isEqualTo(id);
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.user_id")
+			.isEqualTo(bob)
+			.jsonPath("$.id")
+			.isEqualTo(id);
 		asAlice.get().uri("/api/tasks/{id}", id).exchange().expectStatus().isNotFound();
 		assertThat(ids(asAlice, "/api/tasks")).isEmpty();
 		assertThat(get(asBob, id)).containsEntry("user_id", bob);
@@ -220,7 +241,8 @@ class TaskIsolationTests extends ApiTestSupport {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
 			.exchange()
-			.expectStatus().isCreated()
+			.expectStatus()
+			.isCreated()
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody(), new TypeReference<Map<String, Object>>() {
@@ -231,7 +253,8 @@ class TaskIsolationTests extends ApiTestSupport {
 		return json.readValue(client.get()
 			.uri("/api/tasks/{id}", id)
 			.exchange()
-			.expectStatus().isOk()
+			.expectStatus()
+			.isOk()
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody(), new TypeReference<Map<String, Object>>() {
@@ -242,7 +265,8 @@ class TaskIsolationTests extends ApiTestSupport {
 		List<Map<String, Object>> tasks = json.readValue(client.get()
 			.uri(uri)
 			.exchange()
-			.expectStatus().isOk()
+			.expectStatus()
+			.isOk()
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody(), new TypeReference<List<Map<String, Object>>>() {
@@ -266,7 +290,8 @@ class TaskIsolationTests extends ApiTestSupport {
 	}
 
 	private static List<String> headerNames(HttpHeaders headers) {
-		return headers.headerNames().stream()
+		return headers.headerNames()
+			.stream()
 			.filter((name) -> !name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)
 					&& !name.equalsIgnoreCase(HttpHeaders.DATE))
 			.map((name) -> name.toLowerCase(java.util.Locale.ROOT))

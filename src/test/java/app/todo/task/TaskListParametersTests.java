@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The list's query parameters, parsed without a context: defaults, normal forms and the
- * parameter each refusal names (the HTTP tables of {@code BadRequestTests} check the wiring).
+ * parameter each refusal names (the HTTP tables of {@code BadRequestTests} check the
+ * wiring).
  */
 class TaskListParametersTests {
 
@@ -33,9 +34,10 @@ class TaskListParametersTests {
 
 	@Test
 	void parseWhenEveryParameterThenTheirValues() {
-		TaskListQuery query = TaskListParameters.parse(parameters(Map.of("status", "pending", "sort", "-due_date",
-				"limit", "10", "offset", "20", "priority", "high", "tag", " Work ", "due_before", "2026-12-01",
-				"overdue", "false", "q", "  invoice  ")), "alice");
+		TaskListQuery query = TaskListParameters.parse(
+				parameters(Map.of("status", "pending", "sort", "-due_date", "limit", "10", "offset", "20", "priority",
+						"high", "tag", " Work ", "due_before", "2026-12-01", "overdue", "false", "q", "  invoice  ")),
+				"alice");
 		assertThat(query.status()).isEqualTo(Status.PENDING);
 		assertThat(query.sort()).isEqualTo(new TaskSort(TaskSort.Field.DUE_DATE, true));
 		assertThat(query.limit()).isEqualTo(10);

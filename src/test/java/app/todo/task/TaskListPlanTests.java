@@ -41,11 +41,12 @@ import org.springframework.util.MultiValueMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every list query stays on an index range of the caller's own rows, whatever the parameters,
- * on a table of up to a million tasks. The data set lives in a schema of its own, with the same
- * columns and the very indexes the changelog made for {@code tasks}, so that the tests sharing
- * the database never see it; the exact statements of {@link TaskRepository#pageStatement} are
- * explained on connections whose {@code search_path} finds that schema first.
+ * Every list query stays on an index range of the caller's own rows, whatever the
+ * parameters, on a table of up to a million tasks. The data set lives in a schema of its
+ * own, with the same columns and the very indexes the changelog made for {@code tasks},
+ * so that the tests sharing the database never see it; the exact statements of
+ * {@link TaskRepository#pageStatement} are explained on connections whose
+ * {@code search_path} finds that schema first.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 class TaskListPlanTests extends ApiTestSupport {
@@ -53,8 +54,8 @@ class TaskListPlanTests extends ApiTestSupport {
 	private static final String SCHEMA = "task_plans";
 
 	/**
-	 * A million tasks of 1,000 users, as the issue asks; {@code -Dtask-plans.users=200} makes a
-	 * quicker local run of the same checks.
+	 * A million tasks of 1,000 users, as the issue asks; {@code -Dtask-plans.users=200}
+	 * makes a quicker local run of the same checks.
 	 */
 	private static final int USERS = Integer.getInteger("task-plans.users", 1_000);
 
@@ -78,28 +79,37 @@ class TaskListPlanTests extends ApiTestSupport {
 
 	@BeforeAll
 	void loadDataSet() throws IOException {
-		String searchPath = this.db.sql("SELECT current_setting('search_path')").map((row) -> row.get(0, String.class))
-			.one().block(TIMEOUT);
+		String searchPath = this.db.sql("SELECT current_setting('search_path')")
+			.map((row) -> row.get(0, String.class))
+			.one()
+			.block(TIMEOUT);
 		ConnectionFactoryOptions options = ConnectionFactoryOptions.builder()
 			.from(this.connectionDetails.getConnectionFactoryOptions())
 			.option(PostgresqlConnectionFactoryProvider.OPTIONS,
 					Map.of("search_path", SCHEMA + ", " + searchPath, "maintenance_work_mem", "256MB"))
 			.build();
 		this.connections = new ConnectionPool(ConnectionPoolConfiguration.builder(ConnectionFactories.get(options))
-			.initialSize(1).maxSize(1).build());
+			.initialSize(1)
+			.maxSize(1)
+			.build());
 		this.plans = DatabaseClient.create(this.connections);
 		// Unlogged: no WAL to write, the same plans
 		run(this.db, "DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
 		run(this.db, "CREATE SCHEMA " + SCHEMA);
 		run(this.db, "CREATE UNLOGGED TABLE " + SCHEMA
 				+ ".tasks (LIKE tasks INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS)");
-		String dataSet = new ClassPathResource("explain-data-set.sql", getClass()).getContentAsString(StandardCharsets.UTF_8);
+		String dataSet = new ClassPathResource("explain-data-set.sql", getClass())
+			.getContentAsString(StandardCharsets.UTF_8);
 		this.plans.sql(dataSet).bind("users", USERS).bind("tasks", TASKS_PER_USER).fetch().rowsUpdated().block(TIMEOUT);
-		// After the rows, as a restore does: building an index at once is many times faster
+		// After the rows, as a restore does: building an index at once is many times
+		// faster
 		List<String> indexes = this.db.sql("""
 				SELECT regexp_replace(pg_get_indexdef(indexrelid), ' ON \\S+ USING ', ' ON %s.tasks USING ')
 				FROM pg_index WHERE indrelid = 'tasks'::regclass""".formatted(SCHEMA))
-			.map((row) -> row.get(0, String.class)).all().collectList().block(TIMEOUT);
+			.map((row) -> row.get(0, String.class))
+			.all()
+			.collectList()
+			.block(TIMEOUT);
 		assertThat(indexes).hasSizeGreaterThanOrEqualTo(8);
 		for (String index : indexes) {
 			run(this.plans, index);
@@ -121,8 +131,9 @@ class TaskListPlanTests extends ApiTestSupport {
 	@Test
 	void dataSetHasEveryUsersTasks() {
 		assertThat(this.plans.sql("SELECT count(*), count(DISTINCT user_id) FROM tasks")
-			.map((row) -> List.of(row.get(0, Long.class), row.get(1, Long.class))).one().block(TIMEOUT))
-			.containsExactly((long) USERS * TASKS_PER_USER, (long) USERS);
+			.map((row) -> List.of(row.get(0, Long.class), row.get(1, Long.class)))
+			.one()
+			.block(TIMEOUT)).containsExactly((long) USERS * TASKS_PER_USER, (long) USERS);
 	}
 
 	@Test
@@ -142,8 +153,8 @@ class TaskListPlanTests extends ApiTestSupport {
 	}
 
 	/**
-	 * The driver prepares statements and PostgreSQL may then switch to a plan for any value of
-	 * the parameters: it must stay on the owner's rows too.
+	 * The driver prepares statements and PostgreSQL may then switch to a plan for any
+	 * value of the parameters: it must stay on the owner's rows too.
 	 */
 	@Test
 	void everyListQueryScansOnlyTheCallersRowsInItsGenericPlanToo() {
@@ -164,9 +175,10 @@ class TaskListPlanTests extends ApiTestSupport {
 
 	/**
 	 * The costliest search a client can send: a q of the most one-letter words its 200
-	 * characters hold, each a prefix that many words of every user start with. Measured, with
-	 * the time and the pages it reads, against a search for one real word; it must stay on the
-	 * caller's rows, within the statement timeout and within a bound of pages.
+	 * characters hold, each a prefix that many words of every user start with. Measured,
+	 * with the time and the pages it reads, against a search for one real word; it must
+	 * stay on the caller's rows, within the statement timeout and within a bound of
+	 * pages.
 	 */
 	@Test
 	void searchWhenManyOneLetterWordsThenMeasuredAndBounded() {
@@ -189,8 +201,9 @@ class TaskListPlanTests extends ApiTestSupport {
 			JsonNode plan = explained.get("Plan");
 			long blocks = plan.path("Shared Hit Blocks").asLong() + plan.path("Shared Read Blocks").asLong();
 			double millis = explained.get("Execution Time").asDouble();
-			lines.add(String.format("q=%s: %.1f ms, %d blocks, %d rows", (text.length() > 20) ? text.substring(0, 20) + "..." : text,
-					millis, blocks, plan.get("Actual Rows").asLong()));
+			lines.add(String.format("q=%s: %.1f ms, %d blocks, %d rows",
+					(text.length() > 20) ? text.substring(0, 20) + "..." : text, millis, blocks,
+					plan.get("Actual Rows").asLong()));
 			List<JsonNode> scans = new ArrayList<>();
 			collectTaskScans(plan, scans);
 			scans.forEach((scan) -> assertOwnRowsThroughAnIndex(scan, text + "\n" + explained));
@@ -223,7 +236,8 @@ class TaskListPlanTests extends ApiTestSupport {
 		List<String> filterSets = List.of("", "priority=high", "priority=low&priority=high", "tag=work",
 				"tag=work&tag=urgent", "tag=unused", "due_before=2026-09-01", "due_after=2027-03-01",
 				"due_after=2026-09-01&due_before=2026-09-08", "overdue=true", "overdue=false", "q=cafe", "q=inv",
-				"q=resume%20kitchen", "q=777", "q=zzzz", "q=plan&priority=high&tag=work&due_before=2027-01-01&overdue=false");
+				"q=resume%20kitchen", "q=777", "q=zzzz",
+				"q=plan&priority=high&tag=work&due_before=2027-01-01&overdue=false");
 		for (TaskSort.Field field : TaskSort.Field.values()) {
 			for (boolean descending : List.of(false, true)) {
 				TaskSort sort = new TaskSort(field, descending);
@@ -262,7 +276,8 @@ class TaskListPlanTests extends ApiTestSupport {
 		MultiValueMap<String, String> parameters = new LinkedMultiValueMap<>();
 		for (String pair : query.split("&")) {
 			if (!pair.isEmpty()) {
-				parameters.add(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1).replace("%20", " "));
+				parameters.add(pair.substring(0, pair.indexOf('=')),
+						pair.substring(pair.indexOf('=') + 1).replace("%20", " "));
 			}
 		}
 		return parameters;
@@ -277,7 +292,10 @@ class TaskListPlanTests extends ApiTestSupport {
 		}
 	}
 
-	/** An index scan with the owner in its condition, or a bitmap scan whose every index scan has it. */
+	/**
+	 * An index scan with the owner in its condition, or a bitmap scan whose every index
+	 * scan has it.
+	 */
 	private static void assertOwnRowsThroughAnIndex(JsonNode scan, String description) {
 		String type = scan.get("Node Type").asString();
 		assertThat(type).as(description).isIn("Index Scan", "Index Only Scan", "Bitmap Heap Scan");

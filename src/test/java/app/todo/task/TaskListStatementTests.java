@@ -14,18 +14,20 @@ import org.springframework.r2dbc.core.Parameter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The list's SQL as {@link TaskRepository} renders it, without a database: which conditions,
- * orders and keysets each query gets, and that every value is bound, never written into the
- * text. {@code TaskListPlanTests} runs the same statements against a million rows.
+ * The list's SQL as {@link TaskRepository} renders it, without a database: which
+ * conditions, orders and keysets each query gets, and that every value is bound, never
+ * written into the text. {@code TaskListPlanTests} runs the same statements against a
+ * million rows.
  */
 class TaskListStatementTests {
 
 	@Test
 	void pageStatementWhenDefaultQueryThenOwnerOnlyNewestFirst() {
-		PageStatement statement = TaskRepository.pageStatement("alice", query(Status.ALL, TaskSort.DEFAULT,
-				TaskFilters.NONE, null));
-		assertThat(statement.sql()).contains("FROM tasks WHERE user_id = :userId ORDER BY created_at DESC, id DESC "
-				+ "LIMIT :fetch OFFSET :offset")
+		PageStatement statement = TaskRepository.pageStatement("alice",
+				query(Status.ALL, TaskSort.DEFAULT, TaskFilters.NONE, null));
+		assertThat(statement.sql())
+			.contains("FROM tasks WHERE user_id = :userId ORDER BY created_at DESC, id DESC "
+					+ "LIMIT :fetch OFFSET :offset")
 			.contains("ORDER BY t.created_at DESC, t.id DESC")
 			.doesNotContain("alice");
 		assertThat(statement.parameters()).containsOnlyKeys("userId", "limit", "fetch", "offset");
@@ -43,9 +45,11 @@ class TaskListStatementTests {
 
 	@Test
 	void pageStatementWhenEveryFilterThenEveryConditionWithBoundValues() {
-		TaskFilters filters = new TaskFilters(Set.of(Priority.HIGH), Set.of("home"), Instant.parse("2026-12-01T00:00:00Z"),
-				Instant.parse("2026-11-01T00:00:00Z"), true, "milk'); DROP TABLE tasks; --");
-		PageStatement statement = TaskRepository.pageStatement("alice", query(Status.ALL, TaskSort.DEFAULT, filters, null));
+		TaskFilters filters = new TaskFilters(Set.of(Priority.HIGH), Set.of("home"),
+				Instant.parse("2026-12-01T00:00:00Z"), Instant.parse("2026-11-01T00:00:00Z"), true,
+				"milk'); DROP TABLE tasks; --");
+		PageStatement statement = TaskRepository.pageStatement("alice",
+				query(Status.ALL, TaskSort.DEFAULT, filters, null));
 		assertThat(where(statement)).isEqualTo("user_id = :userId AND priority = ANY(:priorities)"
 				+ " AND tags @> CAST(:tags AS text[]) AND due_date < :dueBefore AND due_date >= :dueAfter"
 				+ " AND NOT completed AND due_date < now()"
@@ -72,8 +76,9 @@ class TaskListStatementTests {
 		TaskSort byDueDate = new TaskSort(TaskSort.Field.DUE_DATE, false);
 		PageStatement dueDate = TaskRepository.pageStatement("alice",
 				query(Status.ALL, byDueDate, TaskFilters.NONE, new Position(null, 9)));
-		assertThat(where(dueDate)).isEqualTo("user_id = :userId AND (coalesce(due_date, 'infinity'::timestamptz), id) > "
-				+ "(coalesce(CAST(:afterValue AS timestamptz), 'infinity'::timestamptz), :afterId)");
+		assertThat(where(dueDate))
+			.isEqualTo("user_id = :userId AND (coalesce(due_date, 'infinity'::timestamptz), id) > "
+					+ "(coalesce(CAST(:afterValue AS timestamptz), 'infinity'::timestamptz), :afterId)");
 		assertThat(dueDate.parameters().get("afterValue")).isEqualTo(Parameter.empty(Instant.class));
 		TaskSort byTitle = new TaskSort(TaskSort.Field.TITLE, true);
 		PageStatement title = TaskRepository.pageStatement("alice",

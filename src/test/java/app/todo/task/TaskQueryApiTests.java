@@ -24,27 +24,41 @@ import static app.todo.task.TaskApiTests.nextLink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The list's filters and text search end to end, in both path forms: what each finds, how they
- * combine with status, sort and paging, that a cursor is bound to all of them, and that no
- * query ever sees another user's tasks.
+ * The list's filters and text search end to end, in both path forms: what each finds, how
+ * they combine with status, sort and paging, that a cursor is bound to all of them, and
+ * that no query ever sees another user's tasks.
  */
 class TaskQueryApiTests extends ApiTestSupport {
 
 	@Value("${local.server.port}")
 	private int port;
 
-	/** Found by the hostile-requests test: PostgreSQL text cannot hold NUL, and the query was a 500. */
+	/**
+	 * Found by the hostile-requests test: PostgreSQL text cannot hold NUL, and the query
+	 * was a 500.
+	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "tag=a%00b", "tag=%00", "q=a%00", "q=%00x" })
 	void listWhenAFilterHoldsTheNulCharacterThenBadRequestNamingIt(String query) {
 		String user = newUser();
-		as(user).get().uri(URI.create("http://localhost:" + this.port + "/api/tasks?" + query)).exchange()
-			.expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.parameter").isEqualTo(query.substring(0, query.indexOf('=')));
-		as(user).post().uri("/api/auth/sign-in").contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"email\": \"a\\u0000@example.com\", \"password\": \"whatever it is\"}").exchange()
-			.expectStatus().isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
-			.expectBody().jsonPath("$.errors[0].field").isEqualTo("email");
+		as(user).get()
+			.uri(URI.create("http://localhost:" + this.port + "/api/tasks?" + query))
+			.exchange()
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.parameter")
+			.isEqualTo(query.substring(0, query.indexOf('=')));
+		as(user).post()
+			.uri("/api/auth/sign-in")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"email\": \"a\\u0000@example.com\", \"password\": \"whatever it is\"}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.UNPROCESSABLE_CONTENT)
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("email");
 	}
 
 	@ParameterizedTest
@@ -87,8 +101,8 @@ class TaskQueryApiTests extends ApiTestSupport {
 		create(client, "{\"title\": \"first evening\", \"due_date\": \"2026-12-01T18:00:00Z\"}");
 		create(client, "{\"title\": \"second\", \"due_date\": \"2026-12-02\"}");
 		String tasks = form.tasks(user) + "?sort=due_date";
-		assertThat(titles(client, tasks + "&due_after=2026-12-01&due_before=2026-12-02"))
-			.containsExactly("first", "first evening");
+		assertThat(titles(client, tasks + "&due_after=2026-12-01&due_before=2026-12-02")).containsExactly("first",
+				"first evening");
 		assertThat(titles(client, tasks + "&due_before=2026-12-01T18:00:00Z")).containsExactly("first");
 		assertThat(titles(client, tasks + "&due_after={after}", "2026-12-01T19:00:00+02:00"))
 			.containsExactly("first evening", "second");
@@ -102,7 +116,8 @@ class TaskQueryApiTests extends ApiTestSupport {
 		WebTestClient client = as(user);
 		Instant now = Instant.now();
 		create(client, "{\"title\": \"late\", \"due_date\": \"" + now.minus(1, ChronoUnit.HOURS) + "\"}");
-		create(client, "{\"title\": \"late but done\", \"completed\": true, \"due_date\": \"" + now.minus(1, ChronoUnit.DAYS) + "\"}");
+		create(client, "{\"title\": \"late but done\", \"completed\": true, \"due_date\": \""
+				+ now.minus(1, ChronoUnit.DAYS) + "\"}");
 		create(client, "{\"title\": \"soon\", \"due_date\": \"" + now.plus(1, ChronoUnit.DAYS) + "\"}");
 		create(client, "{\"title\": \"undated\"}");
 		String tasks = form.tasks(user) + "?sort=title";
@@ -143,15 +158,23 @@ class TaskQueryApiTests extends ApiTestSupport {
 	@Test
 	void filtersCombineWithEachOtherStatusAndSearch() {
 		WebTestClient client = as(newUser());
-		create(client, "{\"title\": \"Invoice A\", \"priority\": \"high\", \"tags\": [\"work\"], \"due_date\": \"2026-12-03\"}");
-		create(client, "{\"title\": \"Invoice B\", \"priority\": \"high\", \"tags\": [\"work\"], \"due_date\": \"2026-12-09\"}");
-		create(client, "{\"title\": \"Invoice C\", \"priority\": \"low\", \"tags\": [\"work\"], \"due_date\": \"2026-12-03\"}");
-		create(client, "{\"title\": \"Invoice D\", \"priority\": \"high\", \"tags\": [\"home\"], \"due_date\": \"2026-12-03\"}");
-		create(client, "{\"title\": \"Invoice E\", \"priority\": \"high\", \"tags\": [\"work\"], \"due_date\": \"2026-12-04\", \"completed\": true}");
-		create(client, "{\"title\": \"Receipt F\", \"priority\": \"high\", \"tags\": [\"work\"], \"due_date\": \"2026-12-03\"}");
-		assertThat(titles(client, "/api/tasks?priority=high&tag=work&due_after=2026-12-01&due_before=2026-12-08&q=invoice&sort=title"))
+		create(client,
+				"{\"title\": \"Invoice A\", \"priority\": \"high\", \"tags\": [\"work\"], \"due_date\": \"2026-12-03\"}");
+		create(client,
+				"{\"title\": \"Invoice B\", \"priority\": \"high\", \"tags\": [\"work\"], \"due_date\": \"2026-12-09\"}");
+		create(client,
+				"{\"title\": \"Invoice C\", \"priority\": \"low\", \"tags\": [\"work\"], \"due_date\": \"2026-12-03\"}");
+		create(client,
+				"{\"title\": \"Invoice D\", \"priority\": \"high\", \"tags\": [\"home\"], \"due_date\": \"2026-12-03\"}");
+		create(client,
+				"{\"title\": \"Invoice E\", \"priority\": \"high\", \"tags\": [\"work\"], \"due_date\": \"2026-12-04\", \"completed\": true}");
+		create(client,
+				"{\"title\": \"Receipt F\", \"priority\": \"high\", \"tags\": [\"work\"], \"due_date\": \"2026-12-03\"}");
+		assertThat(titles(client,
+				"/api/tasks?priority=high&tag=work&due_after=2026-12-01&due_before=2026-12-08&q=invoice&sort=title"))
 			.containsExactly("Invoice A", "Invoice E");
-		assertThat(titles(client, "/api/tasks?priority=high&tag=work&due_after=2026-12-01&due_before=2026-12-08&q=invoice&status=pending"))
+		assertThat(titles(client,
+				"/api/tasks?priority=high&tag=work&due_after=2026-12-01&due_before=2026-12-08&q=invoice&status=pending"))
 			.containsExactly("Invoice A");
 	}
 
@@ -161,8 +184,9 @@ class TaskQueryApiTests extends ApiTestSupport {
 		List<Long> matches = new ArrayList<>();
 		for (int i = 0; i < 9; i++) {
 			String due = (i % 3 == 0) ? "null" : "\"2026-12-0" + (i + 1) + "\"";
-			long id = create(client, "{\"title\": \"Report " + (char) ('a' + i) + "\", \"tags\": [\"work\"], \"priority\": \""
-					+ ((i % 2 == 0) ? "high" : "medium") + "\", \"due_date\": " + due + "}");
+			long id = create(client,
+					"{\"title\": \"Report " + (char) ('a' + i) + "\", \"tags\": [\"work\"], \"priority\": \""
+							+ ((i % 2 == 0) ? "high" : "medium") + "\", \"due_date\": " + due + "}");
 			matches.add(id);
 			create(client, "{\"title\": \"Report elsewhere " + i + "\", \"tags\": [\"home\"]}");
 		}
@@ -171,8 +195,13 @@ class TaskQueryApiTests extends ApiTestSupport {
 			List<Long> seen = new ArrayList<>();
 			String next = "/api/tasks?limit=2&tag=work&q=report&priority=high&priority=medium&sort=" + sort;
 			while (next != null) {
-				EntityExchangeResult<Task[]> page = client.get().uri(next).exchange().expectStatus().isOk()
-					.expectBody(Task[].class).returnResult();
+				EntityExchangeResult<Task[]> page = client.get()
+					.uri(next)
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody(Task[].class)
+					.returnResult();
 				for (Task task : page.getResponseBody()) {
 					seen.add(task.id());
 				}
@@ -190,21 +219,34 @@ class TaskQueryApiTests extends ApiTestSupport {
 		for (int i = 0; i < 3; i++) {
 			create(client, "{\"title\": \"Report " + i + "\", \"tags\": [\"work\"], \"priority\": \"high\"}");
 		}
-		String next = nextLink(client.get().uri("/api/tasks?limit=1&tag=work&priority=high&q=report").exchange()
-			.expectStatus().isOk().expectBody(Task[].class).returnResult().getResponseHeaders());
+		String next = nextLink(client.get()
+			.uri("/api/tasks?limit=1&tag=work&priority=high&q=report")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Task[].class)
+			.returnResult()
+			.getResponseHeaders());
 		String cursor = next.substring(next.indexOf("cursor=") + 7);
 		String base = "limit=1&tag=work&priority=high&q=report";
 		String name = change.substring(0, change.indexOf('='));
-		String changed = (name.equals("due_before") || name.equals("due_after") || name.equals("overdue")) ? base + "&" + change
-				: base.replaceAll("&" + name + "=[^&]*", "") + "&" + change;
-		client.get().uri("/api/tasks?" + changed + "&cursor=" + cursor)
+		String changed = (name.equals("due_before") || name.equals("due_after") || name.equals("overdue"))
+				? base + "&" + change : base.replaceAll("&" + name + "=[^&]*", "") + "&" + change;
+		client.get()
+			.uri("/api/tasks?" + changed + "&cursor=" + cursor)
 			.exchange()
-			.expectStatus().isBadRequest()
-			.expectBody().jsonPath("$.parameter").isEqualTo("cursor");
+			.expectStatus()
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.parameter")
+			.isEqualTo("cursor");
 		client.get().uri("/api/tasks?limit=1&cursor=" + cursor).exchange().expectStatus().isBadRequest();
 		// The same filters in another order are the same query
-		client.get().uri("/api/tasks?limit=1&q=report&priority=high&tag=WORK&cursor=" + cursor).exchange()
-			.expectStatus().isOk();
+		client.get()
+			.uri("/api/tasks?limit=1&q=report&priority=high&tag=WORK&cursor=" + cursor)
+			.exchange()
+			.expectStatus()
+			.isOk();
 	}
 
 	@Test
@@ -216,15 +258,31 @@ class TaskQueryApiTests extends ApiTestSupport {
 		long bobs = create(as(bob), task);
 		for (String query : List.of("q=cafe", "tag=work", "priority=high", "overdue=true", "due_before=2021-01-01",
 				"due_after=2019-01-01", "q=shared&tag=work&priority=high&overdue=true")) {
-			List<Task> seen = List.of(as(bob).get().uri("/api/tasks?" + query).exchange().expectStatus().isOk()
-				.expectBody(Task[].class).returnResult().getResponseBody());
+			List<Task> seen = List.of(as(bob).get()
+				.uri("/api/tasks?" + query)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(Task[].class)
+				.returnResult()
+				.getResponseBody());
 			assertThat(seen).as(query).extracting(Task::id).containsExactly(bobs);
 		}
 	}
 
 	private static List<String> titles(WebTestClient client, String uri, Object... variables) {
-		return List.of(client.get().uri(uri, variables).exchange().expectStatus().isOk().expectBody(Task[].class)
-			.returnResult().getResponseBody()).stream().map(Task::title).toList();
+		return List
+			.of(client.get()
+				.uri(uri, variables)
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(Task[].class)
+				.returnResult()
+				.getResponseBody())
+			.stream()
+			.map(Task::title)
+			.toList();
 	}
 
 }

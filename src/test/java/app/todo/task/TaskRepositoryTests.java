@@ -33,8 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The SQL of {@link TaskRepository}, on the real PostgreSQL of the shared test context:
- * provisioning of users rows, confinement to the owner, the values an update writes, pages and
- * their positions, and what the schema itself refuses.
+ * provisioning of users rows, confinement to the owner, the values an update writes,
+ * pages and their positions, and what the schema itself refuses.
  */
 class TaskRepositoryTests extends ApiTestSupport {
 
@@ -55,22 +55,19 @@ class TaskRepositoryTests extends ApiTestSupport {
 		String user = newUser();
 		StepVerifier.create(this.repository.insert(new Caller(user, "alice@example.com", "Alice"), changes("""
 				{"title": "  Buy milk ", "description": "Oat", "priority": "high", "due_date": "2026-12-01",
-				 "tags": ["Home", "errand", "home"]}""")))
-			.assertNext((task) -> {
-				assertThat(task.id()).isPositive();
-				assertThat(task.userId()).isEqualTo(user);
-				assertThat(task.title()).isEqualTo("Buy milk");
-				assertThat(task.description()).isEqualTo("Oat");
-				assertThat(task.completed()).isFalse();
-				assertThat(task.completedAt()).isNull();
-				assertThat(task.priority()).isEqualTo(Priority.HIGH);
-				assertThat(task.dueDate()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
-				assertThat(task.tags()).containsExactly("home", "errand");
-				assertThat(task.version()).isEqualTo(1);
-				assertThat(task.createdAt()).isNotNull().isEqualTo(task.updatedAt());
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
+				 "tags": ["Home", "errand", "home"]}"""))).assertNext((task) -> {
+			assertThat(task.id()).isPositive();
+			assertThat(task.userId()).isEqualTo(user);
+			assertThat(task.title()).isEqualTo("Buy milk");
+			assertThat(task.description()).isEqualTo("Oat");
+			assertThat(task.completed()).isFalse();
+			assertThat(task.completedAt()).isNull();
+			assertThat(task.priority()).isEqualTo(Priority.HIGH);
+			assertThat(task.dueDate()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
+			assertThat(task.tags()).containsExactly("home", "errand");
+			assertThat(task.version()).isEqualTo(1);
+			assertThat(task.createdAt()).isNotNull().isEqualTo(task.updatedAt());
+		}).expectComplete().verify(TIMEOUT);
 		StepVerifier.create(users(user))
 			.expectNext(List.of(user, "alice@example.com", "Alice"))
 			.expectComplete()
@@ -84,16 +81,14 @@ class TaskRepositoryTests extends ApiTestSupport {
 			.expectNextCount(1)
 			.expectComplete()
 			.verify(TIMEOUT);
-		StepVerifier.create(users(user))
-			.expectNext(Arrays.asList(user, null, null))
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.create(users(user)).expectNext(Arrays.asList(user, null, null)).expectComplete().verify(TIMEOUT);
 	}
 
 	@Test
 	void insertWhenUserAlreadyProvisionedThenSucceedsAndKeepsOneUsersRow() {
 		String user = newUser();
-		Mono<Task> first = this.repository.insert(new Caller(user, "alice@example.com", "Alice"), changes("{\"title\": \"one\"}"));
+		Mono<Task> first = this.repository.insert(new Caller(user, "alice@example.com", "Alice"),
+				changes("{\"title\": \"one\"}"));
 		Mono<Task> second = this.repository.insert(new Caller(user, "alice@new.example.com", "Alice B."),
 				changes("{\"title\": \"two\"}"));
 		StepVerifier.create(first.then(second))
@@ -112,10 +107,11 @@ class TaskRepositoryTests extends ApiTestSupport {
 	void insertWhenManyConcurrentFirstInsertsForOneNewUserThenAllSucceedAndOneUsersRow() {
 		String user = newUser();
 		Caller caller = new Caller(user, "race@example.com", "Racer");
-		StepVerifier.create(Flux.range(0, 20)
-			.flatMap((i) -> this.repository.insert(caller, changes("{\"title\": \"task " + i + "\"}")), 20)
-			.map(Task::id)
-			.collect(Collectors.toSet()))
+		StepVerifier
+			.create(Flux.range(0, 20)
+				.flatMap((i) -> this.repository.insert(caller, changes("{\"title\": \"task " + i + "\"}")), 20)
+				.map(Task::id)
+				.collect(Collectors.toSet()))
 			.assertNext((ids) -> assertThat(ids).hasSize(20))
 			.expectComplete()
 			.verify(Duration.ofSeconds(30));
@@ -131,7 +127,10 @@ class TaskRepositoryTests extends ApiTestSupport {
 		String other = newUser();
 		insert(other, "{\"title\": \"theirs\"}");
 		StepVerifier.create(this.repository.find(other, task.id())).expectComplete().verify(TIMEOUT);
-		StepVerifier.create(this.repository.find(task.userId(), task.id())).expectNext(task).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.repository.find(task.userId(), task.id()))
+			.expectNext(task)
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -145,13 +144,17 @@ class TaskRepositoryTests extends ApiTestSupport {
 		Task task = insert(newUser(), "{\"title\": \"mine\", \"priority\": \"low\"}");
 		String other = newUser();
 		insert(other, "{\"title\": \"theirs\"}");
-		StepVerifier.create(this.repository.update(other, task.id(), patch("{\"title\": \"stolen\", \"completed\": true}")))
+		StepVerifier
+			.create(this.repository.update(other, task.id(), patch("{\"title\": \"stolen\", \"completed\": true}")))
 			.expectComplete()
 			.verify(TIMEOUT);
 		StepVerifier.create(this.repository.update(newUser(), task.id(), replacement("{\"title\": \"stolen\"}")))
 			.expectComplete()
 			.verify(TIMEOUT);
-		StepVerifier.create(this.repository.find(task.userId(), task.id())).expectNext(task).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.repository.find(task.userId(), task.id()))
+			.expectNext(task)
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -160,7 +163,10 @@ class TaskRepositoryTests extends ApiTestSupport {
 		String other = newUser();
 		insert(other, "{\"title\": \"theirs\"}");
 		StepVerifier.create(this.repository.toggleCompleted(other, task.id())).expectComplete().verify(TIMEOUT);
-		StepVerifier.create(this.repository.find(task.userId(), task.id())).expectNext(task).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.repository.find(task.userId(), task.id()))
+			.expectNext(task)
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
@@ -168,15 +174,22 @@ class TaskRepositoryTests extends ApiTestSupport {
 		Task task = insert(newUser(), "{\"title\": \"mine\"}");
 		String other = newUser();
 		insert(other, "{\"title\": \"theirs\"}");
-		StepVerifier.create(this.repository.delete(other, task.id())).expectNext(false).expectComplete().verify(TIMEOUT);
-		StepVerifier.create(this.repository.find(task.userId(), task.id())).expectNext(task).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.repository.delete(other, task.id()))
+			.expectNext(false)
+			.expectComplete()
+			.verify(TIMEOUT);
+		StepVerifier.create(this.repository.find(task.userId(), task.id()))
+			.expectNext(task)
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@Test
 	void deleteWhenOwnerThenTrueOnceThenFalse() {
 		Task task = insert(newUser(), "{\"title\": \"mine\"}");
-		StepVerifier.create(this.repository.delete(task.userId(), task.id())
-			.concatWith(this.repository.delete(task.userId(), task.id())))
+		StepVerifier
+			.create(this.repository.delete(task.userId(), task.id())
+				.concatWith(this.repository.delete(task.userId(), task.id())))
 			.expectNext(true, false)
 			.expectComplete()
 			.verify(TIMEOUT);
@@ -190,8 +203,9 @@ class TaskRepositoryTests extends ApiTestSupport {
 		Task before = insert(newUser(), """
 				{"title": "Report", "description": "Q4", "priority": "low", "due_date": "2026-12-01T17:00:00Z",
 				 "tags": ["a", "b"]}""");
-		StepVerifier.create(this.repository.update(before.userId(), before.id(),
-				patch("{\"description\": null, \"priority\": \"high\", \"tags\": [\" X \"]}")))
+		StepVerifier
+			.create(this.repository.update(before.userId(), before.id(),
+					patch("{\"description\": null, \"priority\": \"high\", \"tags\": [\" X \"]}")))
 			.assertNext((task) -> {
 				assertThat(task.id()).isEqualTo(before.id());
 				assertThat(task.userId()).isEqualTo(before.userId());
@@ -208,7 +222,8 @@ class TaskRepositoryTests extends ApiTestSupport {
 			})
 			.expectComplete()
 			.verify(TIMEOUT);
-		StepVerifier.create(this.repository.update(before.userId(), before.id(), patch("{\"due_date\": null, \"tags\": null}")))
+		StepVerifier
+			.create(this.repository.update(before.userId(), before.id(), patch("{\"due_date\": null, \"tags\": null}")))
 			.assertNext((task) -> {
 				assertThat(task.dueDate()).isNull();
 				assertThat(task.tags()).isEmpty();
@@ -243,13 +258,15 @@ class TaskRepositoryTests extends ApiTestSupport {
 	@Test
 	void updateWhenCompletedThenSetsCompletedAtOnceKeepsItAndClearsIt() {
 		Task before = insert(newUser(), "{\"title\": \"Taxes\"}");
-		Task completed = this.repository.update(before.userId(), before.id(), patch("{\"completed\": true}")).block(TIMEOUT);
+		Task completed = this.repository.update(before.userId(), before.id(), patch("{\"completed\": true}"))
+			.block(TIMEOUT);
 		assertThat(completed).isNotNull();
 		assertThat(completed.completed()).isTrue();
 		assertThat(completed.completedAt()).isNotNull().isAfterOrEqualTo(before.createdAt());
 		assertThat(completed.version()).isEqualTo(2);
-		StepVerifier.create(this.repository.update(before.userId(), before.id(),
-				TaskChanges.completion(node("{\"completed\": true}"))))
+		StepVerifier
+			.create(this.repository.update(before.userId(), before.id(),
+					TaskChanges.completion(node("{\"completed\": true}"))))
 			.assertNext((task) -> {
 				assertThat(task.completed()).isTrue();
 				assertThat(task.completedAt()).isEqualTo(completed.completedAt());
@@ -278,24 +295,18 @@ class TaskRepositoryTests extends ApiTestSupport {
 	@Test
 	void toggleCompletedSetsThenClearsCompletedAtAndCountsVersions() {
 		Task before = insert(newUser(), "{\"title\": \"Water plants\"}");
-		StepVerifier.create(this.repository.toggleCompleted(before.userId(), before.id()))
-			.assertNext((task) -> {
-				assertThat(task.completed()).isTrue();
-				assertThat(task.completedAt()).isNotNull().isAfterOrEqualTo(before.createdAt());
-				assertThat(task.updatedAt()).isEqualTo(task.completedAt());
-				assertThat(task.version()).isEqualTo(2);
-				assertThat(task.title()).isEqualTo("Water plants");
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
-		StepVerifier.create(this.repository.toggleCompleted(before.userId(), before.id()))
-			.assertNext((task) -> {
-				assertThat(task.completed()).isFalse();
-				assertThat(task.completedAt()).isNull();
-				assertThat(task.version()).isEqualTo(3);
-			})
-			.expectComplete()
-			.verify(TIMEOUT);
+		StepVerifier.create(this.repository.toggleCompleted(before.userId(), before.id())).assertNext((task) -> {
+			assertThat(task.completed()).isTrue();
+			assertThat(task.completedAt()).isNotNull().isAfterOrEqualTo(before.createdAt());
+			assertThat(task.updatedAt()).isEqualTo(task.completedAt());
+			assertThat(task.version()).isEqualTo(2);
+			assertThat(task.title()).isEqualTo("Water plants");
+		}).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.repository.toggleCompleted(before.userId(), before.id())).assertNext((task) -> {
+			assertThat(task.completed()).isFalse();
+			assertThat(task.completedAt()).isNull();
+			assertThat(task.version()).isEqualTo(3);
+		}).expectComplete().verify(TIMEOUT);
 	}
 
 	// pages
@@ -324,7 +335,8 @@ class TaskRepositoryTests extends ApiTestSupport {
 	void findPageWhenExactlyLimitRowsThenNoPosition() {
 		String user = newUser();
 		insertAll(user, "t0", "t1", "t2");
-		List<PageRow> rows = page(user, query(Status.ALL, TaskListParameters.sort("created_at").orElseThrow(), 3, null));
+		List<PageRow> rows = page(user,
+				query(Status.ALL, TaskListParameters.sort("created_at").orElseThrow(), 3, null));
 		assertThat(titles(rows)).containsExactly("t0", "t1", "t2");
 		assertThat(rows).extracting(PageRow::next).containsOnlyNulls();
 		StepVerifier.create(this.repository.findPage(newUser(), query(Status.ALL, TaskSort.DEFAULT, 3, null)))
@@ -351,9 +363,11 @@ class TaskRepositoryTests extends ApiTestSupport {
 		insert(user, "{\"title\": \"open\"}");
 		insert(user, "{\"title\": \"done\", \"completed\": true}");
 		insert(user, "{\"title\": \"open too\"}");
-		assertThat(titles(page(user, query(Status.PENDING, TaskSort.DEFAULT, 10, null)))).containsExactly("open too", "open");
+		assertThat(titles(page(user, query(Status.PENDING, TaskSort.DEFAULT, 10, null)))).containsExactly("open too",
+				"open");
 		assertThat(titles(page(user, query(Status.COMPLETED, TaskSort.DEFAULT, 10, null)))).containsExactly("done");
-		assertThat(titles(page(user, query(Status.ALL, TaskSort.DEFAULT, 10, null)))).containsExactly("open too", "done", "open");
+		assertThat(titles(page(user, query(Status.ALL, TaskSort.DEFAULT, 10, null)))).containsExactly("open too",
+				"done", "open");
 		// Paging within a status: the position counts only pending tasks
 		List<PageRow> pending = page(user, query(Status.PENDING, TaskSort.DEFAULT, 1, null));
 		assertThat(titles(pending)).containsExactly("open too");
@@ -373,7 +387,8 @@ class TaskRepositoryTests extends ApiTestSupport {
 		List<PageRow> first = page(user, query(Status.ALL, TaskListParameters.sort("title").orElseThrow(), 2, null));
 		assertThat(first.get(0).next()).isNotNull();
 		assertThat(first.get(0).next().value()).isEqualTo("b");
-		assertThat(titles(page(user, query(Status.ALL, TaskListParameters.sort("title").orElseThrow(), 2, first.get(0).next()))))
+		assertThat(titles(
+				page(user, query(Status.ALL, TaskListParameters.sort("title").orElseThrow(), 2, first.get(0).next()))))
 			.containsExactly("B", "c");
 	}
 
@@ -425,7 +440,9 @@ class TaskRepositoryTests extends ApiTestSupport {
 		}
 		for (Status status : Status.values()) {
 			List<PageRow> rows = page(alice, query(status, TaskSort.DEFAULT, 200, null));
-			assertThat(rows).as(status.name()).isNotEmpty().allSatisfy((row) -> assertThat(row.task().userId()).isEqualTo(alice));
+			assertThat(rows).as(status.name())
+				.isNotEmpty()
+				.allSatisfy((row) -> assertThat(row.task().userId()).isEqualTo(alice));
 		}
 		List<Long> seen = new ArrayList<>();
 		Position after = null;
@@ -460,18 +477,26 @@ class TaskRepositoryTests extends ApiTestSupport {
 			.verify(TIMEOUT);
 		StepVerifier.create(countTasks(user)).expectNext(0L).expectComplete().verify(TIMEOUT);
 		StepVerifier.create(this.repository.find(user, one.id())).expectComplete().verify(TIMEOUT);
-		StepVerifier.create(this.repository.find(others.userId(), others.id())).expectNext(others).expectComplete().verify(TIMEOUT);
+		StepVerifier.create(this.repository.find(others.userId(), others.id()))
+			.expectNext(others)
+			.expectComplete()
+			.verify(TIMEOUT);
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "'done', true, NULL, 1, '{}'", "'open', false, now(), 1, '{}'", "'x', false, NULL, 3, '{}'",
-			"'x', false, NULL, -1, '{}'", "'', false, NULL, 1, '{}'",
+	@ValueSource(strings = { "'done', true, NULL, 1, '{}'", "'open', false, now(), 1, '{}'",
+			"'x', false, NULL, 3, '{}'", "'x', false, NULL, -1, '{}'", "'', false, NULL, 1, '{}'",
 			"'x', false, NULL, 1, (SELECT array_agg('t' || g) FROM generate_series(1, 21) g)" })
 	void databaseRefusesATaskThatBreaksACheckConstraint(String values) {
 		String user = newUser();
 		insert(user, "{\"title\": \"provisions the user\"}");
-		StepVerifier.create(this.db.sql("INSERT INTO tasks (user_id, title, completed, completed_at, priority, tags) VALUES (:userId, "
-				+ values + ")").bind("userId", user).fetch().rowsUpdated())
+		StepVerifier
+			.create(this.db
+				.sql("INSERT INTO tasks (user_id, title, completed, completed_at, priority, tags) VALUES (:userId, "
+						+ values + ")")
+				.bind("userId", user)
+				.fetch()
+				.rowsUpdated())
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(DataIntegrityViolationException.class)
 				.hasMessageContaining("check constraint"))
 			.verify(TIMEOUT);
@@ -481,10 +506,11 @@ class TaskRepositoryTests extends ApiTestSupport {
 	@Test
 	void databaseRefusesATaskOfAnUnknownUser() {
 		String user = newUser();
-		StepVerifier.create(this.db.sql("INSERT INTO tasks (user_id, title) VALUES (:userId, 'orphan')")
-			.bind("userId", user)
-			.fetch()
-			.rowsUpdated())
+		StepVerifier
+			.create(this.db.sql("INSERT INTO tasks (user_id, title) VALUES (:userId, 'orphan')")
+				.bind("userId", user)
+				.fetch()
+				.rowsUpdated())
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(DataIntegrityViolationException.class)
 				.hasMessageContaining("foreign key"))
 			.verify(TIMEOUT);
@@ -520,7 +546,10 @@ class TaskRepositoryTests extends ApiTestSupport {
 		return task;
 	}
 
-	/** One task per title, one after the other, so that their created_at are in this order. */
+	/**
+	 * One task per title, one after the other, so that their created_at are in this
+	 * order.
+	 */
 	private List<Task> insertAll(String user, String... titles) {
 		List<Task> tasks = new ArrayList<>();
 		for (String title : titles) {
@@ -535,7 +564,10 @@ class TaskRepositoryTests extends ApiTestSupport {
 		return rows;
 	}
 
-	/** Every page of a query, as the handler serves them, checking each position on the way. */
+	/**
+	 * Every page of a query, as the handler serves them, checking each position on the
+	 * way.
+	 */
 	private List<String> walk(String user, Status status, TaskSort sort, int limit) {
 		List<String> titles = new ArrayList<>();
 		Position after = null;

@@ -33,8 +33,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Delta sync end to end: changes and tombstones since a token, paging, the retention window,
- * isolation, and a late-committing transaction that no token may skip.
+ * Delta sync end to end: changes and tombstones since a token, paging, the retention
+ * window, isolation, and a late-committing transaction that no token may skip.
  */
 class TaskSyncTests extends ApiTestSupport {
 
@@ -64,8 +64,13 @@ class TaskSyncTests extends ApiTestSupport {
 		assertThat(full.ids()).containsExactlyInAnyOrder(kept, changed, deleted);
 		assertThat(full.next()).isNull();
 
-		client.patch().uri("/api/tasks/{id}", changed).contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"title\": \"Changed twice\"}").exchange().expectStatus().isOk();
+		client.patch()
+			.uri("/api/tasks/{id}", changed)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Changed twice\"}")
+			.exchange()
+			.expectStatus()
+			.isOk();
 		client.delete().uri("/api/tasks/{id}", deleted).exchange().expectStatus().isNoContent();
 		long added = TaskApiTests.create(client, "{\"title\": \"Added\"}");
 
@@ -84,9 +89,15 @@ class TaskSyncTests extends ApiTestSupport {
 	void headAnswersWithTheSyncTokenAndNoBody() {
 		WebTestClient client = as(newUser());
 		TaskApiTests.create(client, "{\"title\": \"One\"}");
-		client.head().uri("/api/tasks?updated_since=*").exchange().expectStatus().isOk()
-			.expectHeader().exists(TaskChangeFeed.SYNC_TOKEN)
-			.expectBody().isEmpty();
+		client.head()
+			.uri("/api/tasks?updated_since=*")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.exists(TaskChangeFeed.SYNC_TOKEN)
+			.expectBody()
+			.isEmpty();
 	}
 
 	@Test
@@ -115,12 +126,18 @@ class TaskSyncTests extends ApiTestSupport {
 				SyncToken.after(1, Instant.now().minus(Duration.ofDays(31)))
 					.continuedAfter(new SyncToken.Page(5, Instant.now(), 5, 5))
 					.encode(user))) {
-			client.get().uri("/api/tasks?updated_since={since}", since).exchange()
-				.expectStatus().isEqualTo(HttpStatus.GONE)
-				.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			client.get()
+				.uri("/api/tasks?updated_since={since}", since)
+				.exchange()
+				.expectStatus()
+				.isEqualTo(HttpStatus.GONE)
+				.expectHeader()
+				.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 				.expectBody()
-				.jsonPath("$.status").isEqualTo(410)
-				.jsonPath("$.detail").value((String detail) -> assertThat(detail).contains("updated_since=*"));
+				.jsonPath("$.status")
+				.isEqualTo(410)
+				.jsonPath("$.detail")
+				.value((String detail) -> assertThat(detail).contains("updated_since=*"));
 		}
 	}
 
@@ -157,8 +174,9 @@ class TaskSyncTests extends ApiTestSupport {
 	}
 
 	/**
-	 * Pages follow each other without repeating or skipping, only the last one hands out the
-	 * Sync-Token, and a change made while paging is reported, on a later page or the next sync.
+	 * Pages follow each other without repeating or skipping, only the last one hands out
+	 * the Sync-Token, and a change made while paging is reported, on a later page or the
+	 * next sync.
 	 */
 	@Test
 	void pagesVisitEveryChangeAndAChangeMadeWhilePagingIsNotLost() {
@@ -171,8 +189,13 @@ class TaskSyncTests extends ApiTestSupport {
 		List<Long> seen = new ArrayList<>(page.ids());
 		assertThat(page.token()).isNull();
 		// Change a task of the first page while the client is paging
-		client.patch().uri("/api/tasks/{id}", seen.get(0)).contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"title\": \"Changed while paging\"}").exchange().expectStatus().isOk();
+		client.patch()
+			.uri("/api/tasks/{id}", seen.get(0))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Changed while paging\"}")
+			.exchange()
+			.expectStatus()
+			.isOk();
 		int pages = 1;
 		while (page.next() != null) {
 			page = sync(client, page.next());
@@ -190,9 +213,9 @@ class TaskSyncTests extends ApiTestSupport {
 	}
 
 	/**
-	 * The interleaving a timestamp or sequence token gets wrong: a transaction changes a task,
-	 * a sync runs and hands out a token while it is still open, then it commits. Its change is
-	 * stamped before the token was made, yet the next sync must report it.
+	 * The interleaving a timestamp or sequence token gets wrong: a transaction changes a
+	 * task, a sync runs and hands out a token while it is still open, then it commits.
+	 * Its change is stamped before the token was made, yet the next sync must report it.
 	 */
 	@Test
 	void aChangeCommittedAfterATokenWasHandedOutIsInTheNextSync() {
@@ -205,12 +228,18 @@ class TaskSyncTests extends ApiTestSupport {
 		Connection connection = Mono.from(this.connectionFactory.create()).block(TIMEOUT);
 		try {
 			Mono.from(connection.beginTransaction()).block(TIMEOUT);
-			Flux.from(connection.createStatement("UPDATE tasks SET title = 'Committed late', version = version + 1, "
-					+ "updated_at = now() WHERE id = $1").bind("$1", late).execute())
-				.flatMap((result) -> result.getRowsUpdated())
-				.blockLast(TIMEOUT);
-			client.patch().uri("/api/tasks/{id}", other).contentType(MediaType.APPLICATION_JSON)
-				.bodyValue("{\"title\": \"Other, changed\"}").exchange().expectStatus().isOk();
+			Flux.from(connection
+				.createStatement("UPDATE tasks SET title = 'Committed late', version = version + 1, "
+						+ "updated_at = now() WHERE id = $1")
+				.bind("$1", late)
+				.execute()).flatMap((result) -> result.getRowsUpdated()).blockLast(TIMEOUT);
+			client.patch()
+				.uri("/api/tasks/{id}", other)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"title\": \"Other, changed\"}")
+				.exchange()
+				.expectStatus()
+				.isOk();
 			SyncPage during = sync(client, "/api/tasks", token);
 			assertThat(during.ids()).containsExactly(other);
 			token = during.token();
@@ -218,7 +247,8 @@ class TaskSyncTests extends ApiTestSupport {
 			Mono.from(connection.commitTransaction()).block(TIMEOUT);
 			Map<String, Object> reported = sync(client, "/api/tasks", token).item(late);
 			assertThat(reported).containsEntry("title", "Committed late");
-			// Stamped before the token was made: a token holding a time would have skipped it
+			// Stamped before the token was made: a token holding a time would have
+			// skipped it
 			assertThat(Instant.parse((String) reported.get("updated_at"))).isBefore(tokenMadeAt);
 		}
 		finally {
@@ -237,10 +267,14 @@ class TaskSyncTests extends ApiTestSupport {
 		aliceClient.delete().uri("/api/tasks/{id}", alices).exchange().expectStatus().isNoContent();
 		TaskApiTests.create(aliceClient, "{\"title\": \"Alice's second\"}");
 		assertThat(sync(bobClient, "/api/tasks", bobsToken).items()).isEmpty();
-		assertThat(sync(bobClient, "/api/tasks", Instant.now().minusSeconds(600).toString()).ids()).containsExactly(bobs);
+		assertThat(sync(bobClient, "/api/tasks", Instant.now().minusSeconds(600).toString()).ids())
+			.containsExactly(bobs);
 	}
 
-	/** Deletions by any statement leave tombstones; deleting the user leaves none, and no error. */
+	/**
+	 * Deletions by any statement leave tombstones; deleting the user leaves none, and no
+	 * error.
+	 */
 	@Test
 	void everyDeletePathLeavesTombstonesButDeletingTheUserLeavesNone() {
 		String user = newUser();
@@ -249,7 +283,10 @@ class TaskSyncTests extends ApiTestSupport {
 		long second = TaskApiTests.create(client, "{\"title\": \"Two\", \"completed\": true}");
 		long third = TaskApiTests.create(client, "{\"title\": \"Three\"}");
 		String token = sync(client, "/api/tasks", "*").token();
-		this.db.sql("DELETE FROM tasks WHERE user_id = :user AND completed").bind("user", user).fetch().rowsUpdated()
+		this.db.sql("DELETE FROM tasks WHERE user_id = :user AND completed")
+			.bind("user", user)
+			.fetch()
+			.rowsUpdated()
 			.block(TIMEOUT);
 		SyncPage page = sync(client, "/api/tasks", token);
 		assertThat(page.ids()).containsExactlyInAnyOrder(first, second);
@@ -265,26 +302,43 @@ class TaskSyncTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		for (int i = 0; i < 5; i++) {
-			client.post().uri("/api/tasks").header("Idempotency-Key", "key-" + i)
-				.contentType(MediaType.APPLICATION_JSON).bodyValue("{\"title\": \"T" + i + "\"}")
-				.exchange().expectStatus().isCreated();
+			client.post()
+				.uri("/api/tasks")
+				.header("Idempotency-Key", "key-" + i)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"title\": \"T" + i + "\"}")
+				.exchange()
+				.expectStatus()
+				.isCreated();
 		}
 		for (Map<String, Object> task : sync(client, "/api/tasks", "*").items()) {
 			client.delete().uri("/api/tasks/{id}", task.get("id")).exchange().expectStatus().isNoContent();
 		}
-		// Two of each expired: tombstones past the retention and its grace day, keys past 24 hours
-		this.db.sql("""
-				UPDATE task_tombstones SET deleted_at = now() - interval '31 days 1 hour'
-				WHERE task_id IN (SELECT task_id FROM task_tombstones WHERE user_id = :user ORDER BY task_id LIMIT 2)""")
-			.bind("user", user).fetch().rowsUpdated().block(TIMEOUT);
+		// Two of each expired: tombstones past the retention and its grace day, keys past
+		// 24 hours
+		this.db
+			.sql("""
+					UPDATE task_tombstones SET deleted_at = now() - interval '31 days 1 hour'
+					WHERE task_id IN (SELECT task_id FROM task_tombstones WHERE user_id = :user ORDER BY task_id LIMIT 2)""")
+			.bind("user", user)
+			.fetch()
+			.rowsUpdated()
+			.block(TIMEOUT);
 		this.db.sql("""
 				UPDATE idempotency_keys SET created_at = now() - interval '25 hours'
 				WHERE user_id = :user AND idempotency_key IN ('key-0', 'key-1')""")
-			.bind("user", user).fetch().rowsUpdated().block(TIMEOUT);
-		this.db.sql("""
-				UPDATE task_tombstones SET deleted_at = now() - interval '30 days 1 hour'
-				WHERE task_id IN (SELECT task_id FROM task_tombstones WHERE user_id = :user ORDER BY task_id DESC LIMIT 1)""")
-			.bind("user", user).fetch().rowsUpdated().block(TIMEOUT);
+			.bind("user", user)
+			.fetch()
+			.rowsUpdated()
+			.block(TIMEOUT);
+		this.db
+			.sql("""
+					UPDATE task_tombstones SET deleted_at = now() - interval '30 days 1 hour'
+					WHERE task_id IN (SELECT task_id FROM task_tombstones WHERE user_id = :user ORDER BY task_id DESC LIMIT 1)""")
+			.bind("user", user)
+			.fetch()
+			.rowsUpdated()
+			.block(TIMEOUT);
 
 		Flux.merge(this.purge.purge(), this.purge.purge(), this.purge.purge()).blockLast(TIMEOUT);
 		assertThat(count("SELECT count(*) FROM task_tombstones WHERE user_id = :user", user)).isEqualTo(3);
@@ -302,9 +356,13 @@ class TaskSyncTests extends ApiTestSupport {
 	}
 
 	private static void expectBadParameter(WebTestClient.ResponseSpec response, String parameter) {
-		response.expectStatus().isBadRequest()
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody().jsonPath("$.parameter").isEqualTo(parameter);
+		response.expectStatus()
+			.isBadRequest()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.parameter")
+			.isEqualTo(parameter);
 	}
 
 	private static SyncPage sync(WebTestClient client, String tasks, String since) {
@@ -321,10 +379,11 @@ class TaskSyncTests extends ApiTestSupport {
 	}
 
 	private static SyncPage sync(WebTestClient.RequestHeadersSpec<?> request) {
-		EntityExchangeResult<String> result = request
-			.exchange()
-			.expectStatus().isOk()
-			.expectHeader().contentType(MediaType.APPLICATION_JSON)
+		EntityExchangeResult<String> result = request.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_JSON)
 			.expectBody(String.class)
 			.returnResult();
 		HttpHeaders headers = result.getResponseHeaders();

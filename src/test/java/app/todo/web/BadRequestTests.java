@@ -44,8 +44,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * Every row of the contract's "Bad requests" table but the 401s, end to end through the
- * security chain: the status, an RFC 9457 problem with all its members, in both path forms,
- * and that a rejected request changes nothing.
+ * security chain: the status, an RFC 9457 problem with all its members, in both path
+ * forms, and that a rejected request changes nothing.
  */
 class BadRequestTests extends ApiTestSupport {
 
@@ -121,7 +121,8 @@ class BadRequestTests extends ApiTestSupport {
 		WebTestClient client = as(alice);
 		expectProblem(send(client, HttpMethod.POST, "/api/" + bob + "/tasks", MediaType.APPLICATION_JSON,
 				"{\"title\": \"Sneaky\"}"), HttpStatus.FORBIDDEN, "/api/" + bob + "/tasks");
-		// Not even the body is looked at: an invalid one, or another media type, is still a 403
+		// Not even the body is looked at: an invalid one, or another media type, is still
+		// a 403
 		expectProblem(send(client, HttpMethod.POST, "/api/" + bob + "/tasks", MediaType.APPLICATION_JSON,
 				"{\"title\": \"\"}"), HttpStatus.FORBIDDEN, "/api/" + bob + "/tasks");
 		expectProblem(send(client, HttpMethod.POST, "/api/" + bob + "/tasks", MediaType.TEXT_PLAIN, "x"),
@@ -162,16 +163,31 @@ class BadRequestTests extends ApiTestSupport {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue("{\"title\": \"Encoded\"}")
 			.exchange()
-			.expectStatus().isCreated()
-			.expectBody().jsonPath("$.user_id").isEqualTo(user)
+			.expectStatus()
+			.isCreated()
+			.expectBody()
+			.jsonPath("$.user_id")
+			.isEqualTo(user)
 			.returnResult();
 		String location = created.getResponseHeaders().getLocation().toString();
-		client.get().uri("/api/{user}/tasks", user).exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.length()").isEqualTo(1);
+		client.get()
+			.uri("/api/{user}/tasks", user)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.length()")
+			.isEqualTo(1);
 		assertThat(location).matches(Pattern.quote(created.getUrl().getRawPath()) + "/\\d+");
 		// Already encoded: sent as it is
-		client.get().uri(URI.create("http://localhost:" + this.port + location)).exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.title").isEqualTo("Encoded");
+		client.get()
+			.uri(URI.create("http://localhost:" + this.port + location))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo("Encoded");
 	}
 
 	// 404: ids that are not positive 64-bit integers, unknown ids, unknown routes
@@ -221,8 +237,9 @@ class BadRequestTests extends ApiTestSupport {
 	}
 
 	/**
-	 * Paths that Spring Security's firewall turns away before any route (an encoded percent
-	 * sign or slash, a semicolon) are still answered with a problem, never a bare status.
+	 * Paths that Spring Security's firewall turns away before any route (an encoded
+	 * percent sign or slash, a semicolon) are still answered with a problem, never a bare
+	 * status.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "/api/tasks/1%25", "/api/tasks/1%2F2", "/api/tasks/1;a=b", "/api/tasks/%2e%2e" })
@@ -306,7 +323,10 @@ class BadRequestTests extends ApiTestSupport {
 		assertThat(list(client, "/api/tasks")).isEmpty();
 	}
 
-	/** The contract: "with no body, flips"; a JSON content type on an empty body is still no body. */
+	/**
+	 * The contract: "with no body, flips"; a JSON content type on an empty body is still
+	 * no body.
+	 */
 	@ParameterizedTest
 	@EnumSource(PathForm.class)
 	void completeWhenJsonContentTypeButNoBodyThenFlips(PathForm form) {
@@ -314,8 +334,13 @@ class BadRequestTests extends ApiTestSupport {
 		WebTestClient client = as(user);
 		long id = create(client, ORIGINAL);
 		send(client, HttpMethod.PATCH, form.tasks(user) + "/" + id + "/complete", MediaType.APPLICATION_JSON, null)
-			.expectStatus().isOk()
-			.expectBody().jsonPath("$.completed").isEqualTo(true).jsonPath("$.version").isEqualTo(2);
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.completed")
+			.isEqualTo(true)
+			.jsonPath("$.version")
+			.isEqualTo(2);
 	}
 
 	// 422: members that break a rule
@@ -326,10 +351,12 @@ class BadRequestTests extends ApiTestSupport {
 		.mapToObj((i) -> "\"tag" + i + "\"")
 		.collect(Collectors.joining(", ", "[", "]"));
 
-	/** Body, the fields it breaks, and whether a merge patch breaks them too (not so for a missing title). */
+	/**
+	 * Body, the fields it breaks, and whether a merge patch breaks them too (not so for a
+	 * missing title).
+	 */
 	static Stream<Arguments> invalidMembers() {
-		List<Object[]> cases = List.of(
-				new Object[] { "{\"title\": \"\"}", List.of("title"), true },
+		List<Object[]> cases = List.of(new Object[] { "{\"title\": \"\"}", List.of("title"), true },
 				new Object[] { "{\"title\": \" \\t\\n \"}", List.of("title"), true },
 				new Object[] { "{\"description\": \"no title\"}", List.of("title"), false },
 				new Object[] { "{\"title\": null}", List.of("title"), true },
@@ -416,24 +443,34 @@ class BadRequestTests extends ApiTestSupport {
 		String tags20 = IntStream.rangeClosed(1, 20)
 			.mapToObj((i) -> "\"tag" + i + "\", \"TAG" + i + "\"")
 			.collect(Collectors.joining(", ", "[", "]"));
-		String body = "{\"title\": \"  " + title200 + "  \", \"description\": \"" + "d".repeat(1000)
-				+ "\", \"tags\": " + tags20 + "}";
-		Map<String, Object> created = json.readValue(send(client, HttpMethod.POST, tasks, MediaType.APPLICATION_JSON, body)
-			.expectStatus().isCreated()
-			.expectBody(String.class).returnResult().getResponseBody(), new TypeReference<Map<String, Object>>() {
-			});
+		String body = "{\"title\": \"  " + title200 + "  \", \"description\": \"" + "d".repeat(1000) + "\", \"tags\": "
+				+ tags20 + "}";
+		Map<String, Object> created = json
+			.readValue(send(client, HttpMethod.POST, tasks, MediaType.APPLICATION_JSON, body).expectStatus()
+				.isCreated()
+				.expectBody(String.class)
+				.returnResult()
+				.getResponseBody(), new TypeReference<Map<String, Object>>() {
+				});
 		assertThat(created.get("title")).isEqualTo(title200);
 		assertThat((List<?>) created.get("tags")).hasSize(20);
 		long id = ((Number) created.get("id")).longValue();
 		send(client, HttpMethod.PUT, tasks + "/" + id, MediaType.APPLICATION_JSON,
 				"{\"title\": \"" + title200 + "\", \"tags\": [\"" + "g".repeat(50) + "\"]}")
-			.expectStatus().isOk()
-			.expectBody().jsonPath("$.title").isEqualTo(title200);
-		// Characters, not UTF-16 units: 200 emoji are 400 chars in Java but 200 characters
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo(title200);
+		// Characters, not UTF-16 units: 200 emoji are 400 chars in Java but 200
+		// characters
 		String emoji200 = "\uD83D\uDE00".repeat(200);
 		send(client, HttpMethod.PATCH, tasks + "/" + id, MERGE_PATCH, "{\"title\": \"" + emoji200 + "\"}")
-			.expectStatus().isOk()
-			.expectBody().jsonPath("$.title").isEqualTo(emoji200);
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.title")
+			.isEqualTo(emoji200);
 	}
 
 	// 413: a body over 64 KiB
@@ -467,7 +504,8 @@ class BadRequestTests extends ApiTestSupport {
 		String tasks = form.tasks(user);
 		byte[] chunk = " ".repeat(8 * 1024).getBytes(StandardCharsets.UTF_8);
 		Flux<DataBuffer> body = Flux.concat(
-				Flux.just(DefaultDataBufferFactory.sharedInstance.wrap("{\"title\": \"x\"".getBytes(StandardCharsets.UTF_8))),
+				Flux.just(DefaultDataBufferFactory.sharedInstance
+					.wrap("{\"title\": \"x\"".getBytes(StandardCharsets.UTF_8))),
 				Flux.range(0, 10).map((i) -> DefaultDataBufferFactory.sharedInstance.wrap(chunk)),
 				Flux.just(DefaultDataBufferFactory.sharedInstance.wrap("}".getBytes(StandardCharsets.UTF_8))));
 		EntityExchangeResult<byte[]> result = expectProblemResult(client.post()
@@ -526,13 +564,15 @@ class BadRequestTests extends ApiTestSupport {
 		assertThat(list(client, "/api/tasks")).hasSize(1);
 	}
 
-	/** Content types that do not parse, or name a charset Java does not know: once a 500. */
+	/**
+	 * Content types that do not parse, or name a charset Java does not know: once a 500.
+	 */
 	static Stream<Arguments> malformedContentTypes() {
 		List<Arguments> arguments = new ArrayList<>();
 		for (PathForm form : PathForm.values()) {
-			for (String contentType : List.of("json", "application/json, text/plain", "application/json; charset=x-klingon",
-					"application/json; charset=", "/", "text/", "application/json; charset=\"utf-8", "application/;",
-					"application/json; =utf-8", "a/b/c")) {
+			for (String contentType : List.of("json", "application/json, text/plain",
+					"application/json; charset=x-klingon", "application/json; charset=", "/", "text/",
+					"application/json; charset=\"utf-8", "application/;", "application/json; =utf-8", "a/b/c")) {
 				arguments.add(arguments(form, contentType));
 			}
 		}
@@ -558,8 +598,10 @@ class BadRequestTests extends ApiTestSupport {
 		expectProblem(sendRaw(client, HttpMethod.POST, tasks + "/complete", contentType, "{\"ids\": [" + id + "]}"),
 				HttpStatus.UNSUPPORTED_MEDIA_TYPE, tasks + "/complete");
 		for (String account : List.of("/api/auth/sign-up", "/api/auth/sign-in")) {
-			expectProblem(sendRaw(this.client, HttpMethod.POST, account, contentType,
-					"{\"email\": \"" + user + "@example.com\", \"password\": \"long enough\", \"name\": \"X\"}"),
+			expectProblem(
+					sendRaw(this.client, HttpMethod.POST, account, contentType,
+							"{\"email\": \"" + user
+									+ "@example.com\", \"password\": \"long enough\", \"name\": \"X\"}"),
 					HttpStatus.UNSUPPORTED_MEDIA_TYPE, account);
 		}
 		assertThat(get(client, id)).isEqualTo(original);
@@ -567,9 +609,10 @@ class BadRequestTests extends ApiTestSupport {
 	}
 
 	/**
-	 * Found by the hostile-requests test: a problem found before the body was read (no token, a
-	 * foreign path, a wrong method, no such route) was answered while the client was still
-	 * sending, and the close that followed reset the connection, so the client saw no answer.
+	 * Found by the hostile-requests test: a problem found before the body was read (no
+	 * token, a foreign path, a wrong method, no such route) was answered while the client
+	 * was still sending, and the close that followed reset the connection, so the client
+	 * saw no answer.
 	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "POST /api/tasks", "POST /api/{other}/tasks", "PUT /api/tasks/complete",
@@ -585,7 +628,8 @@ class BadRequestTests extends ApiTestSupport {
 			java.io.OutputStream out = socket.getOutputStream();
 			out.write((line + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
 					+ (signedIn ? "Authorization: Bearer " + identityProvider.hs256(user) + "\r\n" : "")
-					+ "Content-Length: " + (chunks * chunk.length) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+					+ "Content-Length: " + (chunks * chunk.length) + "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
 			for (int i = 0; i < chunks; i++) {
 				out.write(chunk);
 				out.flush();
@@ -615,7 +659,9 @@ class BadRequestTests extends ApiTestSupport {
 		}
 		// complete takes no body at all, or JSON: a body of no declared type is neither
 		String complete = tasks + "/" + id + "/complete";
-		expectProblemResult(client.patch().uri(complete).bodyValue("{\"completed\": true}".getBytes(StandardCharsets.UTF_8))
+		expectProblemResult(client.patch()
+			.uri(complete)
+			.bodyValue("{\"completed\": true}".getBytes(StandardCharsets.UTF_8))
 			.exchange(), HttpStatus.UNSUPPORTED_MEDIA_TYPE, complete);
 		assertThat(get(client, id)).isEqualTo(original);
 		assertThat(list(client, "/api/tasks")).hasSize(1);
@@ -628,16 +674,30 @@ class BadRequestTests extends ApiTestSupport {
 		WebTestClient client = as(user);
 		String tasks = form.tasks(user);
 		long id = create(client, ORIGINAL);
-		send(client, HttpMethod.PATCH, tasks + "/" + id, MERGE_PATCH, "{\"priority\": \"low\"}")
-			.expectStatus().isOk()
-			.expectBody().jsonPath("$.priority").isEqualTo("low").jsonPath("$.version").isEqualTo(2);
+		send(client, HttpMethod.PATCH, tasks + "/" + id, MERGE_PATCH, "{\"priority\": \"low\"}").expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.priority")
+			.isEqualTo("low")
+			.jsonPath("$.version")
+			.isEqualTo(2);
 		send(client, HttpMethod.PATCH, tasks + "/" + id, MediaType.APPLICATION_JSON, "{\"priority\": \"medium\"}")
-			.expectStatus().isOk()
-			.expectBody().jsonPath("$.priority").isEqualTo("medium").jsonPath("$.version").isEqualTo(3);
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.priority")
+			.isEqualTo("medium")
+			.jsonPath("$.version")
+			.isEqualTo(3);
 		send(client, HttpMethod.PATCH, tasks + "/" + id, MediaType.valueOf("application/json;charset=UTF-8"),
 				"{\"priority\": \"high\"}")
-			.expectStatus().isOk()
-			.expectBody().jsonPath("$.priority").isEqualTo("high").jsonPath("$.version").isEqualTo(4);
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.priority")
+			.isEqualTo("high")
+			.jsonPath("$.version")
+			.isEqualTo(4);
 		Map<String, Object> before = get(client, id);
 		expectProblem(send(client, HttpMethod.POST, tasks, MERGE_PATCH, "{\"title\": \"Merge\"}"),
 				HttpStatus.UNSUPPORTED_MEDIA_TYPE, tasks);
@@ -663,15 +723,18 @@ class BadRequestTests extends ApiTestSupport {
 					new String[] { "priority=urgent", "priority" }, new String[] { "priority=", "priority" },
 					new String[] { "priority=HIGH", "priority" },
 					new String[] { "priority=low&priority=low&priority=low&priority=low", "priority" },
-					new String[] { "tag=", "tag" }, new String[] { "tag=  ", "tag" }, new String[] { "tag=" + "t".repeat(51), "tag" },
+					new String[] { "tag=", "tag" }, new String[] { "tag=  ", "tag" },
+					new String[] { "tag=" + "t".repeat(51), "tag" },
 					new String[] { "tag=a" + "&tag=a".repeat(20), "tag" },
 					new String[] { "due_before=tomorrow", "due_before" }, new String[] { "due_before=", "due_before" },
-					new String[] { "due_after=2026-13-01", "due_after" }, new String[] { "due_after=2026-12-01T25:00:00Z", "due_after" },
+					new String[] { "due_after=2026-13-01", "due_after" },
+					new String[] { "due_after=2026-12-01T25:00:00Z", "due_after" },
 					new String[] { "due_after=10000-01-01", "due_after" },
 					new String[] { "due_before=2026-12-01&due_before=2026-12-02", "due_before" },
 					new String[] { "overdue=yes", "overdue" }, new String[] { "overdue=", "overdue" },
 					new String[] { "overdue=true&overdue=true", "overdue" },
-					new String[] { "q=" + "w".repeat(201), "q" }, new String[] { "q=!?-", "q" }, new String[] { "q=a&q=b", "q" })) {
+					new String[] { "q=" + "w".repeat(201), "q" }, new String[] { "q=!?-", "q" },
+					new String[] { "q=a&q=b", "q" })) {
 				arguments.add(arguments(form, query[0], query[1]));
 			}
 		}
@@ -715,7 +778,8 @@ class BadRequestTests extends ApiTestSupport {
 			for (Call call : List.of(Call.GET_ONE, Call.REPLACE, Call.PATCH, Call.COMPLETE, Call.COMPLETE_WITH_BODY,
 					Call.DELETE)) {
 				String header = (call == Call.GET_ONE) ? "If-None-Match" : "If-Match";
-				for (String value : List.of("1", "\"1", "W/1", "\"1\" junk", "w/\"1\"", "**", "\"1\";\"2\"", "\"a\"b\"")) {
+				for (String value : List.of("1", "\"1", "W/1", "\"1\" junk", "w/\"1\"", "**", "\"1\";\"2\"",
+						"\"a\"b\"")) {
 					arguments.add(arguments(form, call, header, value));
 				}
 			}
@@ -743,7 +807,8 @@ class BadRequestTests extends ApiTestSupport {
 		assertThat(get(client, id)).isEqualTo(original);
 	}
 
-	// 400: an Idempotency-Key that is not 1 to 255 visible ASCII characters, naming the header
+	// 400: an Idempotency-Key that is not 1 to 255 visible ASCII characters, naming the
+	// header
 
 	static Stream<Arguments> malformedIdempotencyKeys() {
 		List<Arguments> arguments = new ArrayList<>();
@@ -758,7 +823,8 @@ class BadRequestTests extends ApiTestSupport {
 
 	@ParameterizedTest(name = "{0} {1}")
 	@MethodSource("malformedIdempotencyKeys")
-	void createWhenIdempotencyKeyIsMalformedThenBadRequestNamingItAndNothingIsCreated(PathForm form, List<String> keys) {
+	void createWhenIdempotencyKeyIsMalformedThenBadRequestNamingItAndNothingIsCreated(PathForm form,
+			List<String> keys) {
 		String user = newUser();
 		WebTestClient client = as(user);
 		String tasks = form.tasks(user);
@@ -779,8 +845,14 @@ class BadRequestTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		for (String key : List.of("k", "~".repeat(255), "!#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")) {
-			client.post().uri(form.tasks(user)).header("Idempotency-Key", key).contentType(MediaType.APPLICATION_JSON)
-				.bodyValue("{\"title\": \"Fine\"}").exchange().expectStatus().isCreated();
+			client.post()
+				.uri(form.tasks(user))
+				.header("Idempotency-Key", key)
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"title\": \"Fine\"}")
+				.exchange()
+				.expectStatus()
+				.isCreated();
 		}
 		assertThat(list(client, "/api/tasks")).hasSize(3);
 	}
@@ -816,13 +888,17 @@ class BadRequestTests extends ApiTestSupport {
 		assertThat(result.getResponseHeaders().getAllow()).isEqualTo(allowed);
 	}
 
-	/** Methods no task route has, standard (TRACE) or an extension (PURGE), are still a 405 with Allow. */
+	/**
+	 * Methods no task route has, standard (TRACE) or an extension (PURGE), are still a
+	 * 405 with Allow.
+	 */
 	@ParameterizedTest
 	@ValueSource(strings = { "TRACE", "PURGE" })
 	void routeWhenMethodIsUnknownToTheRouteThenMethodNotAllowedWithAllow(String method) {
 		String uri = "/api/tasks/1";
 		EntityExchangeResult<byte[]> result = expectProblemResult(
-				as(newUser()).method(HttpMethod.valueOf(method)).uri(uri).exchange(), HttpStatus.METHOD_NOT_ALLOWED, uri);
+				as(newUser()).method(HttpMethod.valueOf(method)).uri(uri).exchange(), HttpStatus.METHOD_NOT_ALLOWED,
+				uri);
 		assertThat(result.getResponseHeaders().getAllow())
 			.isEqualTo(Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE));
 	}
@@ -863,8 +939,9 @@ class BadRequestTests extends ApiTestSupport {
 
 	/** No stack trace, SQL or class name ever reaches a client. */
 	static void assertNoInternals(String raw) {
-		assertThat(raw).doesNotContain("Exception", "java.", "org.springframework", "SQL", "postgres", "Postgres",
-				"reactor.", "\tat ", "tools.jackson", "app.todo")
+		assertThat(raw)
+			.doesNotContain("Exception", "java.", "org.springframework", "SQL", "postgres", "Postgres", "reactor.",
+					"\tat ", "tools.jackson", "app.todo")
 			.doesNotContainPattern("\\bat [a-z][\\w$]*(\\.[\\w$]+)+\\(");
 	}
 
@@ -873,13 +950,12 @@ class BadRequestTests extends ApiTestSupport {
 		@SuppressWarnings("unchecked")
 		List<Map<String, Object>> errors = (List<Map<String, Object>>) problem.get("errors");
 		assertThat(errors).extracting((error) -> error.get("field")).containsExactlyInAnyOrderElementsOf(fields);
-		assertThat(errors).allSatisfy((error) -> assertThat(error.get("message")).isInstanceOf(String.class)
-			.asString()
-			.isNotBlank());
+		assertThat(errors)
+			.allSatisfy((error) -> assertThat(error.get("message")).isInstanceOf(String.class).asString().isNotBlank());
 	}
 
-	private static ResponseSpec send(WebTestClient client, HttpMethod method, String uri, @Nullable MediaType contentType,
-			@Nullable String body) {
+	private static ResponseSpec send(WebTestClient client, HttpMethod method, String uri,
+			@Nullable MediaType contentType, @Nullable String body) {
 		RequestBodySpec request = client.method(method).uri(uri);
 		if (contentType != null) {
 			request = request.contentType(contentType);
@@ -887,7 +963,10 @@ class BadRequestTests extends ApiTestSupport {
 		return (body != null) ? request.bodyValue(body).exchange() : request.exchange();
 	}
 
-	/** The Content-Type header exactly as given: the client's own encoders would parse it first. */
+	/**
+	 * The Content-Type header exactly as given: the client's own encoders would parse it
+	 * first.
+	 */
 	private static ResponseSpec sendRaw(WebTestClient client, HttpMethod method, String uri, String contentType,
 			String body) {
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -905,7 +984,8 @@ class BadRequestTests extends ApiTestSupport {
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(body)
 			.exchange()
-			.expectStatus().isCreated()
+			.expectStatus()
+			.isCreated()
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody(), new TypeReference<Map<String, Object>>() {
@@ -917,7 +997,8 @@ class BadRequestTests extends ApiTestSupport {
 		return json.readValue(client.get()
 			.uri("/api/tasks/" + id)
 			.exchange()
-			.expectStatus().isOk()
+			.expectStatus()
+			.isOk()
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody(), new TypeReference<Map<String, Object>>() {
@@ -928,8 +1009,10 @@ class BadRequestTests extends ApiTestSupport {
 		return json.readValue(client.get()
 			.uri(uri)
 			.exchange()
-			.expectStatus().isOk()
-			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody(), new TypeReference<List<Map<String, Object>>>() {

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@code X-Forwarded-For} is anyone's to write: only a trusted proxy's word counts, and only
- * for the hops it and other trusted proxies added.
+ * {@code X-Forwarded-For} is anyone's to write: only a trusted proxy's word counts, and
+ * only for the hops it and other trusted proxies added.
  */
 class ClientAddressResolverTests {
 
@@ -41,14 +41,18 @@ class ClientAddressResolverTests {
 
 	@Test
 	void resolveWhenClientSentItsOwnForwardedForThenTheRightmostUntrustedHop() {
-		// The client wrote "1.2.3.4, 10.9.9.9"; the trusted balancer appended the address it saw
-		assertThat(this.resolver.resolve(request("10.1.2.3", "1.2.3.4, 10.9.9.9, 203.0.113.9"))).isEqualTo("203.0.113.9");
+		// The client wrote "1.2.3.4, 10.9.9.9"; the trusted balancer appended the address
+		// it saw
+		assertThat(this.resolver.resolve(request("10.1.2.3", "1.2.3.4, 10.9.9.9, 203.0.113.9")))
+			.isEqualTo("203.0.113.9");
 	}
 
 	@Test
 	void resolveWhenTwoTrustedProxiesThenSkipsBoth() {
-		assertThat(this.resolver.resolve(request("10.1.2.3", "1.2.3.4, 203.0.113.9, 10.0.0.2"))).isEqualTo("203.0.113.9");
-		assertThat(this.resolver.resolve(request("10.1.2.3", "1.2.3.4, 203.0.113.9", "10.0.0.2"))).isEqualTo("203.0.113.9");
+		assertThat(this.resolver.resolve(request("10.1.2.3", "1.2.3.4, 203.0.113.9, 10.0.0.2")))
+			.isEqualTo("203.0.113.9");
+		assertThat(this.resolver.resolve(request("10.1.2.3", "1.2.3.4, 203.0.113.9", "10.0.0.2")))
+			.isEqualTo("203.0.113.9");
 	}
 
 	@Test
@@ -92,12 +96,14 @@ class ClientAddressResolverTests {
 	@ValueSource(strings = { "proxy.internal", "10.0.0.0/33", "10.0.0.0/x", "fd00::/129", "10.0.0", "*" })
 	void trustedProxiesWhenNotAnAddressOrRangeThenInvalid(String proxy) {
 		assertThatExceptionOfType(InvalidConfigurationException.class).isThrownBy(() -> resolver("10.0.0.1", proxy))
-			.withMessageStartingWith("TRUSTED_PROXIES has an entry that is not an IP address or range: '" + proxy + "'");
+			.withMessageStartingWith(
+					"TRUSTED_PROXIES has an entry that is not an IP address or range: '" + proxy + "'");
 	}
 
 	@Test
 	void trustedProxiesWhenBlankEntriesThenIgnored() {
-		assertThat(new ClientAddressProperties(List.of(" 10.0.0.1 ", "", " ")).trustedProxies()).containsExactly("10.0.0.1");
+		assertThat(new ClientAddressProperties(List.of(" 10.0.0.1 ", "", " ")).trustedProxies())
+			.containsExactly("10.0.0.1");
 	}
 
 	private static ClientAddressResolver resolver(String... trustedProxies) {

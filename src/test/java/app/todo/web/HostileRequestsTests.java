@@ -41,11 +41,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Thousands of malformed requests from a fixed seed, over raw sockets so that nothing is
- * cleaned up on the way: mangled request lines and framing, headers, content types, bodies,
- * paths, query strings and tokens, at eight at once, each on a connection of its own (the head
- * first, then the body unless an answer came within 30 ms). Every one must get an HTTP answer below
- * 500 within 10 seconds (no server error, no connection dropped without an answer, no hang);
- * afterwards another user's tasks are exactly as they were, and no pooled connection is held.
+ * cleaned up on the way: mangled request lines and framing, headers, content types,
+ * bodies, paths, query strings and tokens, at eight at once, each on a connection of its
+ * own (the head first, then the body unless an answer came within 30 ms). Every one must
+ * get an HTTP answer below 500 within 10 seconds (no server error, no connection dropped
+ * without an answer, no hang); afterwards another user's tasks are exactly as they were,
+ * and no pooled connection is held.
  * <p>
  * 2,000 requests in the normal test run; {@code -Dhostile.requests=10000} (and
  * {@code -Dhostile.seed=...}) for a longer run, as docs/operators.md shows.
@@ -74,41 +75,56 @@ class HostileRequestsTests extends ApiTestSupport {
 		String victimToken = identityProvider.hs256(victim);
 		List<Long> victimIds = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			victimIds.add(as(victim).post().uri("/api/tasks").contentType(MediaType.APPLICATION_JSON)
-				.bodyValue("{\"title\": \"Victim " + i + "\", \"tags\": [\"mine\"]}").exchange().expectStatus().isCreated()
-				.expectBody(JsonNode.class).returnResult().getResponseBody().get("id").asLong());
+			victimIds.add(as(victim).post()
+				.uri("/api/tasks")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"title\": \"Victim " + i + "\", \"tags\": [\"mine\"]}")
+				.exchange()
+				.expectStatus()
+				.isCreated()
+				.expectBody(JsonNode.class)
+				.returnResult()
+				.getResponseBody()
+				.get("id")
+				.asLong());
 		}
 		String before = victimTasks(victim);
 		String attacker = newUser();
-		long attackerTask = as(attacker).post().uri("/api/tasks").contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"title\": \"Mine\"}").exchange().expectStatus().isCreated()
-			.expectBody(JsonNode.class).returnResult().getResponseBody().get("id").asLong();
-		// Built once per process on its first request, which takes seconds on a busy machine
+		long attackerTask = as(attacker).post()
+			.uri("/api/tasks")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{\"title\": \"Mine\"}")
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(JsonNode.class)
+			.returnResult()
+			.getResponseBody()
+			.get("id")
+			.asLong();
+		// Built once per process on its first request, which takes seconds on a busy
+		// machine
 		this.client.get().uri("/v3/api-docs").exchange().expectStatus().isOk();
 		Generator generator = new Generator(new Random(SEED), attacker, victim, victimIds, attackerTask);
 		List<byte[]> requests = new ArrayList<>();
 		for (int i = 0; i < REQUESTS; i++) {
 			requests.add(generator.next());
 		}
-		assertThat(new String(String.join("", requests.stream().map((r) -> new String(r, StandardCharsets.ISO_8859_1)).toList()))
+		assertThat(new String(
+				String.join("", requests.stream().map((r) -> new String(r, StandardCharsets.ISO_8859_1)).toList()))
 			.contains(victimToken)).as("the victim's token is never sent").isFalse();
 		Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
 		ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 		long start = System.nanoTime();
-		Flux.range(0, REQUESTS)
-			.parallel(CONCURRENCY)
-			.runOn(Schedulers.boundedElastic())
-			.doOnNext((i) -> {
-				String failure = send(requests.get(i), i, statuses);
-				if (failure != null) {
-					failures.add(failure);
-				}
-			})
-			.sequential()
-			.blockLast(Duration.ofMinutes(30));
+		Flux.range(0, REQUESTS).parallel(CONCURRENCY).runOn(Schedulers.boundedElastic()).doOnNext((i) -> {
+			String failure = send(requests.get(i), i, statuses);
+			if (failure != null) {
+				failures.add(failure);
+			}
+		}).sequential().blockLast(Duration.ofMinutes(30));
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
-		System.out.println("Hostile requests: " + REQUESTS + " (seed " + SEED + ") in " + took.toMillis() + " ms, statuses "
-				+ new java.util.TreeMap<>(statuses) + ", failures " + failures.size());
+		System.out.println("Hostile requests: " + REQUESTS + " (seed " + SEED + ") in " + took.toMillis()
+				+ " ms, statuses " + new java.util.TreeMap<>(statuses) + ", failures " + failures.size());
 		assertThat(failures).as("requests answered 5xx, dropped or left hanging").isEmpty();
 		assertThat(victimTasks(victim)).as("the other user's tasks").isEqualTo(before);
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -121,13 +137,23 @@ class HostileRequestsTests extends ApiTestSupport {
 	}
 
 	private String victimTasks(String victim) {
-		return as(victim).get().uri("/api/tasks?limit=200").exchange().expectStatus().isOk().expectBody(String.class)
-			.returnResult().getResponseBody();
+		return as(victim).get()
+			.uri("/api/tasks?limit=200")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 	}
 
-	/** Sends one request on a connection of its own; null when answered below 500, else why not. */
+	/**
+	 * Sends one request on a connection of its own; null when answered below 500, else
+	 * why not.
+	 */
 	private String send(byte[] request, int index, Map<Integer, AtomicInteger> statuses) {
-		// From an address of its own in 127/8: failed sign-ins here are no other test's business
+		// From an address of its own in 127/8: failed sign-ins here are no other test's
+		// business
 		int n = index + 1;
 		InetAddress local;
 		try {
@@ -139,8 +165,10 @@ class HostileRequestsTests extends ApiTestSupport {
 		try (Socket socket = new Socket()) {
 			socket.bind(new InetSocketAddress(local, 0));
 			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), this.port), 5_000);
-			// The head first, and the body only if no answer came yet, as a careful client does:
-			// a server that answers early and closes would otherwise reset the connection under
+			// The head first, and the body only if no answer came yet, as a careful
+			// client does:
+			// a server that answers early and closes would otherwise reset the connection
+			// under
 			// the body still on its way, and lose its own answer
 			ByteArrayOutputStream received = new ByteArrayOutputStream();
 			int headEnd = indexOfHeadEnd(request);
@@ -180,7 +208,8 @@ class HostileRequestsTests extends ApiTestSupport {
 			return describe(request, "no answer within " + ANSWER_TIMEOUT);
 		}
 		catch (IOException ex) {
-			// Past the limits of the request line (4 KiB) or of the headers (16 KiB) Netty answers
+			// Past the limits of the request line (4 KiB) or of the headers (16 KiB)
+			// Netty answers
 			// 414 or 431 and closes with the rest unread, which TCP turns into a reset
 			if (isOversized(request)) {
 				statuses.computeIfAbsent(-1, (key) -> new AtomicInteger()).incrementAndGet();
@@ -242,17 +271,21 @@ class HostileRequestsTests extends ApiTestSupport {
 		return what + " (" + request.length + " bytes, head " + indexOfHeadEnd(request) + ") for: " + shown;
 	}
 
-	/** Hostile requests, each one whole HTTP/1.1 message (or what poses as one) with Connection: close. */
+	/**
+	 * Hostile requests, each one whole HTTP/1.1 message (or what poses as one) with
+	 * Connection: close.
+	 */
 	private static final class Generator {
 
 		private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS",
 				"TRACE", "PURGE", "get", "CONNECT", "PROPFIND", "X");
 
 		private static final List<String> CONTENT_TYPES = List.of("application/json", "application/merge-patch+json",
-				"json", "application/json, text/plain", "application/json; charset=x-klingon", "application/json; charset=",
-				"/", "text/", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
-				"application/json; charset=utf-16", "application/json;;", "*/*", "application/*", "a/b/c",
-				"application/json; charset=\"utf-8", "application/problem+json", "application/json; q=0.5");
+				"json", "application/json, text/plain", "application/json; charset=x-klingon",
+				"application/json; charset=", "/", "text/", "text/plain", "application/x-www-form-urlencoded",
+				"multipart/form-data; boundary=x", "application/json; charset=utf-16", "application/json;;", "*/*",
+				"application/*", "a/b/c", "application/json; charset=\"utf-8", "application/problem+json",
+				"application/json; q=0.5");
 
 		private static final List<String> ETAGS = List.of("\"1\"", "*", "W/\"1\"", "1", "\"1", "\"1\",", ",,,", "**",
 				"\"1\" junk", "W/", "\"\u00ff\"", "\"a\"b\"", "W/\"2\", \"3\"");
@@ -315,12 +348,12 @@ class HostileRequestsTests extends ApiTestSupport {
 				case 5 -> "/api/auth/sign-in";
 				case 6 -> "/api/auth/sign-up";
 				case 7 -> "/api/me";
-				case 8 -> pick(List.of("/readyz", "/livez", "/actuator/health", "/actuator/prometheus", "/.well-known/jwks.json",
-						"/v3/api-docs", "/docs", "/actuator/env", "/"));
-				case 9 -> pick(List.of("/%00", "/api/tasks/%zz", "/api/..%2f..%2fetc", "//api//tasks", "/api/tasks/1;x=y",
-						"/api/tasks/%2e%2e", "/api/tasks/\u00e9", "/api/tasks/" + "9".repeat(40), "/api/tasks/-1",
-						"/api/tasks/0x10", "/api/%2Ftasks", "/api/tasks/1/../2", "/api/./tasks", "/api/tasks/%20",
-						"/api/tasks/1%00", "*", "http://evil.example/api/tasks", "/api/tasks?"));
+				case 8 -> pick(List.of("/readyz", "/livez", "/actuator/health", "/actuator/prometheus",
+						"/.well-known/jwks.json", "/v3/api-docs", "/docs", "/actuator/env", "/"));
+				case 9 -> pick(List.of("/%00", "/api/tasks/%zz", "/api/..%2f..%2fetc", "//api//tasks",
+						"/api/tasks/1;x=y", "/api/tasks/%2e%2e", "/api/tasks/\u00e9", "/api/tasks/" + "9".repeat(40),
+						"/api/tasks/-1", "/api/tasks/0x10", "/api/%2Ftasks", "/api/tasks/1/../2", "/api/./tasks",
+						"/api/tasks/%20", "/api/tasks/1%00", "*", "http://evil.example/api/tasks", "/api/tasks?"));
 				case 10 -> "/" + randomText(this.random.nextInt(1, 200), "abc/%.;~_-!$&'()*+,=:@");
 				case 11 -> "/api/tasks/" + "a".repeat(this.random.nextInt(100, 6000));
 				default -> (this.random.nextBoolean() ? "/api/tasks" : "/api/" + this.attacker + "/tasks")
@@ -336,12 +369,14 @@ class HostileRequestsTests extends ApiTestSupport {
 					"due_after", "overdue", "q", "updated_since", "x");
 			List<String> values = List.of("", "all", "completed", "-title", "--x", "0", "-1", "99999999999999999999",
 					"200", "%zz", "%00", "a%20b", "*", "2026-12-01", "2026-13-45T99:00:00Z", "true", "yes",
-					"e%20".repeat(60), "\u00e9", "%C3%A9", "eyJhbGciOiJub25lIn0", "abc.def.ghi", "'; DROP TABLE tasks;--",
-					"%27%20OR%201%3D1", "[]", "{}", "a".repeat(300));
+					"e%20".repeat(60), "\u00e9", "%C3%A9", "eyJhbGciOiJub25lIn0", "abc.def.ghi",
+					"'; DROP TABLE tasks;--", "%27%20OR%201%3D1", "[]", "{}", "a".repeat(300));
 			StringBuilder query = new StringBuilder("?");
 			int count = this.random.nextInt(1, 6);
 			for (int i = 0; i < count; i++) {
-				query.append((i > 0) ? "&" : "").append(pick(names)).append(this.random.nextInt(8) == 0 ? "" : "=")
+				query.append((i > 0) ? "&" : "")
+					.append(pick(names))
+					.append(this.random.nextInt(8) == 0 ? "" : "=")
 					.append(pick(values));
 			}
 			return query.toString();
@@ -355,8 +390,11 @@ class HostileRequestsTests extends ApiTestSupport {
 				case 3 -> "Bearer " + token(Map.of("sub", 123));
 				case 4 -> "Bearer " + token(Map.of("sub", this.victim, "exp", "tomorrow"));
 				case 5 -> "Bearer " + token(Map.of("sub", List.of(this.victim)));
-				case 6 -> "Bearer eyJhbGciOiJub25lIn0." + Base64.getUrlEncoder().withoutPadding()
-					.encodeToString(("{\"sub\":\"" + this.victim + "\"}").getBytes(StandardCharsets.UTF_8)) + ".";
+				case 6 -> "Bearer eyJhbGciOiJub25lIn0."
+						+ Base64.getUrlEncoder()
+							.withoutPadding()
+							.encodeToString(("{\"sub\":\"" + this.victim + "\"}").getBytes(StandardCharsets.UTF_8))
+						+ ".";
 				case 7 -> "Bearer " + this.attackerToken + "x";
 				case 8 -> "bearer " + this.attackerToken;
 				case 9 -> "Bearer " + "A".repeat(this.random.nextInt(8000, 9000));
@@ -378,21 +416,25 @@ class HostileRequestsTests extends ApiTestSupport {
 			return switch (this.random.nextInt(16)) {
 				case 0 -> "If-Match: " + etagList();
 				case 1 -> "If-None-Match: " + etagList();
-				case 2 -> "Idempotency-Key: " + pick(List.of("", "a b", "k", "x".repeat(300), "\u00e9t\u00e9", "key-1"));
+				case 2 ->
+					"Idempotency-Key: " + pick(List.of("", "a b", "k", "x".repeat(300), "\u00e9t\u00e9", "key-1"));
 				case 3 -> "X-Forwarded-For: " + pick(List.of("1.2.3.4", "garbage", "::1, 10.0.0.1", ",,,", "[::1]:80",
 						"2001:db8::1", "1.2.3.4".repeat(500)));
-				case 4 -> "Accept: " + pick(List.of("*/*", "garbage", "application/xml", "text/", ";;;", "application/json;q=x"));
+				case 4 -> "Accept: "
+						+ pick(List.of("*/*", "garbage", "application/xml", "text/", ";;;", "application/json;q=x"));
 				case 5 -> "Forwarded: for=" + pick(List.of("1.2.3.4", "\"[::1]\"", "unknown", "_hidden", ";;"));
-				case 6 -> "Origin: " + pick(List.of("https://app.example.com", "https://evil.example", "null", "garbage"));
+				case 6 ->
+					"Origin: " + pick(List.of("https://app.example.com", "https://evil.example", "null", "garbage"));
 				case 7 -> "Access-Control-Request-Method: " + pick(List.of("PUT", "DELETE", "garbage", ""));
 				case 8 -> "X-Request-Id: " + randomText(this.random.nextInt(0, 100), "ab:.-\"' <>{}");
-				case 9 -> "traceparent: " + pick(List.of("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "garbage",
-						"ff-" + "0".repeat(32) + "-" + "0".repeat(16) + "-00", ""));
+				case 9 -> "traceparent: " + pick(List.of("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+						"garbage", "ff-" + "0".repeat(32) + "-" + "0".repeat(16) + "-00", ""));
 				case 10 -> "Expect: " + pick(List.of("100-continue", "garbage"));
 				case 11 -> "Range: bytes=" + pick(List.of("0-1", "garbage", "-0", "9999999999999999999-"));
 				case 12 -> "Cookie: better-auth.session_data=" + randomText(50, "abc.=");
 				case 13 -> "Content-Encoding: " + pick(List.of("gzip", "br", "garbage"));
-				case 14 -> "X-Garbage-" + this.random.nextInt(1000) + ": " + randomText(this.random.nextInt(0, 300), "ab \t;,=\"");
+				case 14 -> "X-Garbage-" + this.random.nextInt(1000) + ": "
+						+ randomText(this.random.nextInt(0, 300), "ab \t;,=\"");
 				default -> "Accept-Encoding: " + pick(List.of("gzip", "*", "garbage;q=x"));
 			};
 		}
@@ -412,23 +454,30 @@ class HostileRequestsTests extends ApiTestSupport {
 				case 0 -> "{\"title\": \"" + randomText(this.random.nextInt(0, 300), "ab \u00e9\u4e2d\\\"") + "\"}";
 				case 1 -> "[".repeat(this.random.nextInt(100, 5000));
 				case 2 -> "{\"a\":".repeat(this.random.nextInt(100, 3000));
-				case 3 -> "{\"title\": \"x\", \"priority\": " + pick(List.of("1", "null", "\"urgent\"", "[]", "1e999")) + "}";
-				case 4 -> "{\"title\": \"x\", \"due_date\": " + pick(List.of("\"2026-12-01\"", "\"garbage\"", "12",
-						"\"99999-01-01\"", "\"2026-02-30\"")) + "}";
-				case 5 -> "{\"title\": \"x\", \"tags\": " + pick(List.of("[\"a\"]", "\"a\"", "[1]", "[" + "\"t\",".repeat(40) + "\"t\"]",
-						"[null]")) + "}";
+				case 3 ->
+					"{\"title\": \"x\", \"priority\": " + pick(List.of("1", "null", "\"urgent\"", "[]", "1e999")) + "}";
+				case 4 -> "{\"title\": \"x\", \"due_date\": "
+						+ pick(List.of("\"2026-12-01\"", "\"garbage\"", "12", "\"99999-01-01\"", "\"2026-02-30\""))
+						+ "}";
+				case 5 -> "{\"title\": \"x\", \"tags\": "
+						+ pick(List.of("[\"a\"]", "\"a\"", "[1]", "[" + "\"t\",".repeat(40) + "\"t\"]", "[null]"))
+						+ "}";
 				case 6 -> "{\"title\": \"\\u0000\"}";
 				case 7 -> "null";
 				case 8 -> "";
-				case 9 -> "{\"ids\": " + pick(List.of("[1, 2]", "[\"x\"]", "[" + "1,".repeat(300) + "1]", "[-1]",
-						"[9223372036854775808]", "{}")) + ", \"completed\": " + pick(List.of("true", "\"yes\"", "null")) + "}";
-				case 10 -> "{\"email\": \"" + pick(List.of("a@b.c", "x", "\u0130@example.com", "")) + "\", \"password\": \""
-						+ randomText(this.random.nextInt(0, 140), "ab1") + "\", \"name\": \"N\"}";
+				case 9 -> "{\"ids\": "
+						+ pick(List.of("[1, 2]", "[\"x\"]", "[" + "1,".repeat(300) + "1]", "[-1]",
+								"[9223372036854775808]", "{}"))
+						+ ", \"completed\": " + pick(List.of("true", "\"yes\"", "null")) + "}";
+				case 10 ->
+					"{\"email\": \"" + pick(List.of("a@b.c", "x", "\u0130@example.com", "")) + "\", \"password\": \""
+							+ randomText(this.random.nextInt(0, 140), "ab1") + "\", \"name\": \"N\"}";
 				case 11 -> "{\"title\": \"x\", \"title\": \"y\", \"user_id\": \"" + this.victim + "\", \"id\": 1}";
 				case 12 -> "{\"title\": 1" + "0".repeat(this.random.nextInt(10, 5000)) + "}";
 				case 13 -> "\ufeff{\"title\": \"bom\"}";
 				case 14 -> "{\"title\": \"" + "x".repeat(this.random.nextInt(60_000, 70_000)) + "\"}";
-				default -> "{\"title\": \"Fine " + this.random.nextInt(1000) + "\", \"completed\": " + this.random.nextBoolean() + "}";
+				default -> "{\"title\": \"Fine " + this.random.nextInt(1000) + "\", \"completed\": "
+						+ this.random.nextBoolean() + "}";
 			};
 			byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
 			if (this.random.nextInt(12) == 0 && bytes.length > 2) {
@@ -439,7 +488,9 @@ class HostileRequestsTests extends ApiTestSupport {
 			return bytes;
 		}
 
-		/** Requests whose very framing is wrong: the server must still answer, with a 4xx. */
+		/**
+		 * Requests whose very framing is wrong: the server must still answer, with a 4xx.
+		 */
 		private byte[] framing() {
 			String bearer = "Authorization: Bearer " + this.attackerToken + "\r\n";
 			String text = switch (this.random.nextInt(16)) {

@@ -42,17 +42,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The HTTP server as it runs on a cloud platform, with limits small enough to reach in a test:
- * the API starts as a pod of Kubernetes does ({@code KUBERNETES_SERVICE_HOST} and
- * {@code _PORT} in its environment, which Spring Boot takes as the sign of the platform), no
- * trusted proxy, 3 requests at once per address, 1 s to wait for a request or a body, 24
- * connections, and 1 s for an SQL statement.
+ * The HTTP server as it runs on a cloud platform, with limits small enough to reach in a
+ * test: the API starts as a pod of Kubernetes does ({@code KUBERNETES_SERVICE_HOST} and
+ * {@code _PORT} in its environment, which Spring Boot takes as the sign of the platform),
+ * no trusted proxy, 3 requests at once per address, 1 s to wait for a request or a body,
+ * 24 connections, and 1 s for an SQL statement.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "todo.database.url=", "todo.database.embedded-directory=",
 				"todo.auth.secret=" + TestIdentityProvider.SECRET, "RATE_LIMIT_ADDRESS_RATE=1",
-				"RATE_LIMIT_ADDRESS_BURST=3", "HTTP_IDLE_TIMEOUT=1s", "HTTP_READ_TIMEOUT=1s",
-				"HTTP_REQUEST_TIMEOUT=2s", "HTTP_MAX_CONNECTIONS=24", "DATABASE_STATEMENT_TIMEOUT=1s" })
+				"RATE_LIMIT_ADDRESS_BURST=3", "HTTP_IDLE_TIMEOUT=1s", "HTTP_READ_TIMEOUT=1s", "HTTP_REQUEST_TIMEOUT=2s",
+				"HTTP_MAX_CONNECTIONS=24", "DATABASE_STATEMENT_TIMEOUT=1s" })
 @ContextConfiguration(initializers = HttpServerTests.OnKubernetes.class)
 class HttpServerTests {
 
@@ -73,8 +73,8 @@ class HttpServerTests {
 	}
 
 	/**
-	 * Once, on a detected platform, Netty believed these headers from anyone: 400 requests with a
-	 * fresh made-up address each were never limited.
+	 * Once, on a detected platform, Netty believed these headers from anyone: 400
+	 * requests with a fresh made-up address each were never limited.
 	 */
 	@Test
 	void getWhenClientWritesForwardedHeadersOnKubernetesThenLimitedByItsOwnAddress() {
@@ -95,10 +95,14 @@ class HttpServerTests {
 			.collectList()
 			.block(Duration.ofSeconds(60));
 		assertThat(statuses).containsOnly(HttpStatus.UNAUTHORIZED, HttpStatus.TOO_MANY_REQUESTS);
-		assertThat(statuses).filteredOn(HttpStatus.TOO_MANY_REQUESTS::equals).hasSizeGreaterThanOrEqualTo(FLOOD - 3 - 5);
+		assertThat(statuses).filteredOn(HttpStatus.TOO_MANY_REQUESTS::equals)
+			.hasSizeGreaterThanOrEqualTo(FLOOD - 3 - 5);
 	}
 
-	/** A client that sends its headers a byte at a time never gets to hold the connection for good. */
+	/**
+	 * A client that sends its headers a byte at a time never gets to hold the connection
+	 * for good.
+	 */
 	@Test
 	void connectionWhenRequestHeadersTrickleInThenClosed() throws IOException {
 		try (Socket socket = connect()) {
@@ -126,7 +130,8 @@ class HttpServerTests {
 		try (Socket socket = connect()) {
 			long start = System.nanoTime();
 			assertThat(isClosed(socket, Duration.ofSeconds(5))).isTrue();
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(4));
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(500),
+					Duration.ofSeconds(4));
 		}
 	}
 
@@ -135,7 +140,8 @@ class HttpServerTests {
 		try (Socket socket = connect()) {
 			socket.getOutputStream()
 				.write(("POST /api/auth/sign-in HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-						+ "Content-Length: 100\r\n\r\n{\"email\":").getBytes(StandardCharsets.US_ASCII));
+						+ "Content-Length: 100\r\n\r\n{\"email\":")
+					.getBytes(StandardCharsets.US_ASCII));
 			long start = System.nanoTime();
 			String answer = readUntilClosed(socket, Duration.ofSeconds(6));
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -143,7 +149,10 @@ class HttpServerTests {
 		}
 	}
 
-	/** Past the cap, a new connection is closed at once, and the server serves again when they go. */
+	/**
+	 * Past the cap, a new connection is closed at once, and the server serves again when
+	 * they go.
+	 */
 	@Test
 	void connectWhenMoreConnectionsThanTheCapThenTheExtraOnesAreClosed() throws IOException {
 		List<Socket> sockets = new ArrayList<>();
@@ -172,10 +181,15 @@ class HttpServerTests {
 		assertThat(status).isEqualTo(HttpStatus.OK);
 	}
 
-	/** No statement of a request runs longer than DATABASE_STATEMENT_TIMEOUT: PostgreSQL cancels it. */
+	/**
+	 * No statement of a request runs longer than DATABASE_STATEMENT_TIMEOUT: PostgreSQL
+	 * cancels it.
+	 */
 	@Test
 	void statementWhenItRunsPastTheTimeoutThenCancelledAsATransientFailure() {
-		assertThat(this.db.sql("SHOW statement_timeout").map((row) -> row.get(0, String.class)).one()
+		assertThat(this.db.sql("SHOW statement_timeout")
+			.map((row) -> row.get(0, String.class))
+			.one()
 			.block(Duration.ofSeconds(10))).isEqualTo("1s");
 		long start = System.nanoTime();
 		assertThatExceptionOfType(DataAccessResourceFailureException.class)
@@ -189,7 +203,10 @@ class HttpServerTests {
 		return socket;
 	}
 
-	/** Whether the server closes the connection within the time, reading whatever it sends first. */
+	/**
+	 * Whether the server closes the connection within the time, reading whatever it sends
+	 * first.
+	 */
 	private static boolean isClosed(Socket socket, Duration within) throws IOException {
 		socket.setSoTimeout((int) within.toMillis());
 		InputStream in = socket.getInputStream();
@@ -235,7 +252,10 @@ class HttpServerTests {
 			.build();
 	}
 
-	/** The environment of a Kubernetes pod: Spring Boot's sign of the platform is these two variables. */
+	/**
+	 * The environment of a Kubernetes pod: Spring Boot's sign of the platform is these
+	 * two variables.
+	 */
 	static final class OnKubernetes implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
 		@Override
@@ -245,8 +265,9 @@ class HttpServerTests {
 			variables.put("KUBERNETES_SERVICE_HOST", "10.96.0.1");
 			variables.put("KUBERNETES_SERVICE_PORT", "443");
 			environment.getPropertySources()
-				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-						StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
+				.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+						new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+								variables));
 		}
 
 	}

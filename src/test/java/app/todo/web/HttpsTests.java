@@ -29,12 +29,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * With {@code TLS_CERTIFICATE} and {@code TLS_PRIVATE_KEY} set, the API speaks HTTPS and
- * negotiates HTTP/2 with clients that offer it. The certificate is given as a file path and the
- * key as PEM text, the two forms operators use.
+ * negotiates HTTP/2 with clients that offer it. The certificate is given as a file path
+ * and the key as PEM text, the two forms operators use.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "todo.database.url=", "todo.database.embedded-directory=",
-				"todo.auth.secret=" + TestIdentityProvider.SECRET })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "todo.database.url=",
+		"todo.database.embedded-directory=", "todo.auth.secret=" + TestIdentityProvider.SECRET })
 class HttpsTests {
 
 	private static final TestCertificates certificates = TestCertificates.create();
@@ -77,12 +76,11 @@ class HttpsTests {
 			.sslContext(certificates.clientContext())
 			.version(HttpClient.Version.HTTP_1_1)
 			.build();
-		HttpResponse<String> response = client.send(
-				HttpRequest.newBuilder(URI.create("https://localhost:" + this.port + "/api/tasks"))
-					.header("Authorization", "Bearer " + TestIdentityProvider.get().hs256("https-user-11"))
-					.timeout(Duration.ofSeconds(30))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = client
+			.send(HttpRequest.newBuilder(URI.create("https://localhost:" + this.port + "/api/tasks"))
+				.header("Authorization", "Bearer " + TestIdentityProvider.get().hs256("https-user-11"))
+				.timeout(Duration.ofSeconds(30))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
 	}
@@ -90,22 +88,23 @@ class HttpsTests {
 	@Test
 	void getWhenClientDoesNotTrustTheCertificateThenHandshakeFails() {
 		HttpClient client = HttpClient.newBuilder().sslContext(TestCertificates.create().clientContext()).build();
-		assertThatExceptionOfType(SSLHandshakeException.class).isThrownBy(() -> client.send(
-				HttpRequest.newBuilder(URI.create("https://localhost:" + this.port + "/actuator/health"))
-					.timeout(Duration.ofSeconds(30))
-					.build(),
-				HttpResponse.BodyHandlers.discarding()));
+		assertThatExceptionOfType(SSLHandshakeException.class).isThrownBy(() -> client
+			.send(HttpRequest.newBuilder(URI.create("https://localhost:" + this.port + "/actuator/health"))
+				.timeout(Duration.ofSeconds(30))
+				.build(), HttpResponse.BodyHandlers.discarding()));
 	}
 
 	@Test
 	void startWhenOnlyTheCertificateIsSetThenOneClearReport() {
 		assertThatException()
 			.isThrownBy(() -> SpringApplication.run(app.todo.TodoApplication.class, "--server.port=0",
-					"--todo.database.url=postgresql://todo@127.0.0.1:1/todo", "--todo.auth.secret=" + TestIdentityProvider.SECRET,
-					"--TLS_CERTIFICATE=" + certificates.serverCertificatePem(), "--spring.main.register-shutdown-hook=false"))
+					"--todo.database.url=postgresql://todo@127.0.0.1:1/todo",
+					"--todo.auth.secret=" + TestIdentityProvider.SECRET,
+					"--TLS_CERTIFICATE=" + certificates.serverCertificatePem(),
+					"--spring.main.register-shutdown-hook=false"))
 			.satisfies((ex) -> assertThat(ex).rootCause()
-				.hasMessageContaining("TLS_CERTIFICATE and TLS_PRIVATE_KEY go together, but TLS_PRIVATE_KEY is not set"));
+				.hasMessageContaining(
+						"TLS_CERTIFICATE and TLS_PRIVATE_KEY go together, but TLS_PRIVATE_KEY is not set"));
 	}
-
 
 }

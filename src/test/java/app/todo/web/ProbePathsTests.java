@@ -13,7 +13,8 @@ class ProbePathsTests {
 	@ParameterizedTest
 	@CsvSource({ "/actuator/health, true", "/actuator/health/liveness, true", "/actuator/health/readiness, true",
 			"/actuator/prometheus, true", "/livez, true", "/readyz, true",
-			// The actuator's root lists endpoints: nothing polls it, so it is limited and logged
+			// The actuator's root lists endpoints: nothing polls it, so it is limited and
+			// logged
 			"/actuator, false", "/actuatorx, false", "/livez/, false", "/readyz/x, false", "/api/livez, false",
 			"/api/tasks, false", "/, false" })
 	void isProbeWhenPathThenOnlyTheProbesPaths(String path, boolean probe) {

@@ -17,13 +17,13 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
- * Sends each token to the one decoder that owns it: a {@link BearerTokenSource} that claims
- * its header, else by algorithm, HS256 to the shared secret and asymmetric algorithms to the
- * JWK set. A token can never pick the key type it is checked with, so an HS256 token signed
- * with a public key (algorithm confusion) meets only the secret. Header tricks are refused
- * here, before any key is looked up or fetched: a token may not name where its key lives
- * ({@code jku}, {@code x5u}) nor bring it ({@code jwk}, {@code x5c}), and a {@code kid} must
- * look like a key id, not a path or a query.
+ * Sends each token to the one decoder that owns it: a {@link BearerTokenSource} that
+ * claims its header, else by algorithm, HS256 to the shared secret and asymmetric
+ * algorithms to the JWK set. A token can never pick the key type it is checked with, so
+ * an HS256 token signed with a public key (algorithm confusion) meets only the secret.
+ * Header tricks are refused here, before any key is looked up or fetched: a token may not
+ * name where its key lives ({@code jku}, {@code x5u}) nor bring it ({@code jwk},
+ * {@code x5c}), and a {@code kid} must look like a key id, not a path or a query.
  */
 final class AlgorithmRoutingJwtDecoder implements ReactiveJwtDecoder {
 

@@ -27,10 +27,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param jwksRefetchCooldown least time between two fetches caused by unknown key ids
  */
 @ConfigurationProperties("todo.auth")
-record AuthProperties(@Nullable String secret, @Nullable String url, @Nullable String issuer,
-		@Nullable String audience, @Nullable String jwksUri, boolean cookieCache,
-		@DefaultValue("60s") Duration clockSkew, @DefaultValue("5m") Duration jwksRefreshInterval,
-		@DefaultValue("5s") Duration jwksRefetchCooldown) {
+record AuthProperties(@Nullable String secret, @Nullable String url, @Nullable String issuer, @Nullable String audience,
+		@Nullable String jwksUri, boolean cookieCache, @DefaultValue("60s") Duration clockSkew,
+		@DefaultValue("5m") Duration jwksRefreshInterval, @DefaultValue("5s") Duration jwksRefetchCooldown) {
 
 	static final int MIN_SECRET_BYTES = 32;
 
@@ -50,13 +49,16 @@ record AuthProperties(@Nullable String secret, @Nullable String url, @Nullable S
 					"Set BETTER_AUTH_SECRET to the secret Better Auth signs its session cookie cache with.");
 		}
 		if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-			throw new InvalidConfigurationException("BETTER_AUTH_SECRET is " + secret.getBytes(StandardCharsets.UTF_8).length
-					+ " bytes long; HS256 needs at least " + MIN_SECRET_BYTES + ".",
+			throw new InvalidConfigurationException(
+					"BETTER_AUTH_SECRET is " + secret.getBytes(StandardCharsets.UTF_8).length
+							+ " bytes long; HS256 needs at least " + MIN_SECRET_BYTES + ".",
 					"Use a random secret of 32 bytes or more, for example the output of: openssl rand -base64 32");
 		}
 		if (jwksLocation(url, jwksUri) != null) {
-			// The background schedule ticks at the shorter of the two: zero would be a loop that
-			// never sleeps, and a cool-down of zero would let every unknown kid fetch the JWKS
+			// The background schedule ticks at the shorter of the two: zero would be a
+			// loop that
+			// never sleeps, and a cool-down of zero would let every unknown kid fetch the
+			// JWKS
 			if (jwksRefetchCooldown.compareTo(Duration.ofMillis(100)) < 0
 					|| jwksRefetchCooldown.compareTo(Duration.ofHours(1)) > 0
 					|| jwksRefreshInterval.compareTo(Duration.ofSeconds(1)) < 0
@@ -75,7 +77,10 @@ record AuthProperties(@Nullable String secret, @Nullable String url, @Nullable S
 		return (this.secret != null) ? this.secret.getBytes(StandardCharsets.UTF_8) : null;
 	}
 
-	/** Where the JWKS is: {@code JWT_JWKS_URI}, else Better Auth's; null when none is configured. */
+	/**
+	 * Where the JWKS is: {@code JWT_JWKS_URI}, else Better Auth's; null when none is
+	 * configured.
+	 */
 	@Nullable URI jwksLocation() {
 		return jwksLocation(this.url, this.jwksUri);
 	}
@@ -85,7 +90,9 @@ record AuthProperties(@Nullable String secret, @Nullable String url, @Nullable S
 		return required(this.issuer, this.url, "JWT_ISSUER");
 	}
 
-	/** The audience of JWKS tokens: {@code JWT_AUDIENCE}, else {@code BETTER_AUTH_URL}. */
+	/**
+	 * The audience of JWKS tokens: {@code JWT_AUDIENCE}, else {@code BETTER_AUTH_URL}.
+	 */
 	String jwksAudience() {
 		return required(this.audience, this.url, "JWT_AUDIENCE");
 	}
@@ -122,7 +129,8 @@ record AuthProperties(@Nullable String secret, @Nullable String url, @Nullable S
 		if (fallback != null) {
 			return fallback;
 		}
-		throw new InvalidConfigurationException(variable + " is required with JWT_JWKS_URI when BETTER_AUTH_URL is unset.",
+		throw new InvalidConfigurationException(
+				variable + " is required with JWT_JWKS_URI when BETTER_AUTH_URL is unset.",
 				"Set " + variable + " or BETTER_AUTH_URL.");
 	}
 

@@ -11,13 +11,13 @@ import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 
 /**
- * Reads Better Auth's session cookie-cache token ({@code better-auth.session_data} with the
- * {@code jwt} strategy, signed HS256 with {@code BETTER_AUTH_SECRET}): claims
+ * Reads Better Auth's session cookie-cache token ({@code better-auth.session_data} with
+ * the {@code jwt} strategy, signed HS256 with {@code BETTER_AUTH_SECRET}): claims
  * {@code {session, user, updatedAt, version, iat, exp}}, no {@code sub}, {@code iss} or
  * {@code aud}. The user is {@code user.id}, which must be {@code session.userId}, and the
- * session must not have expired; then the token reads as one with that {@code sub} and the
- * user's {@code email} and {@code name}. Anything else is left without a {@code sub}, which the
- * validators refuse. Tokens that have a {@code sub} pass unchanged.
+ * session must not have expired; then the token reads as one with that {@code sub} and
+ * the user's {@code email} and {@code name}. Anything else is left without a {@code sub},
+ * which the validators refuse. Tokens that have a {@code sub} pass unchanged.
  */
 final class CookieCacheClaims implements Converter<Map<String, Object>, Map<String, Object>> {
 
@@ -43,7 +43,9 @@ final class CookieCacheClaims implements Converter<Map<String, Object>, Map<Stri
 				&& !claims.containsKey(JwtClaimNames.ISS);
 	}
 
-	/** {@code expiresAt} is the session's end as JSON writes a Date: an ISO-8601 string. */
+	/**
+	 * {@code expiresAt} is the session's end as JSON writes a Date: an ISO-8601 string.
+	 */
 	private static boolean hasExpired(@Nullable Object expiresAt) {
 		if (expiresAt == null) {
 			return false;

@@ -15,13 +15,14 @@ import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 
 /**
- * Checks a token's signature against the keys of a {@link RemoteJwkSet} and hands its claims
- * on for validation. Unlike Nimbus' stock key selector it accepts the OKP (Ed25519) keys that
- * Better Auth signs with by default, as well as EC and RSA keys.
+ * Checks a token's signature against the keys of a {@link RemoteJwkSet} and hands its
+ * claims on for validation. Unlike Nimbus' stock key selector it accepts the OKP
+ * (Ed25519) keys that Better Auth signs with by default, as well as EC and RSA keys.
  */
 final class JwkSetClaimsVerifier implements Converter<JWT, Mono<JWTClaimsSet>> {
 
-	private static final List<JOSEObjectType> ACCEPTED_TYPES = List.of(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"));
+	private static final List<JOSEObjectType> ACCEPTED_TYPES = List.of(JOSEObjectType.JWT,
+			new JOSEObjectType("at+jwt"));
 
 	private final RemoteJwkSet jwkSet;
 
@@ -35,7 +36,8 @@ final class JwkSetClaimsVerifier implements Converter<JWT, Mono<JWTClaimsSet>> {
 			return Mono.error(new BadJwtException("The token is not signed"));
 		}
 		JOSEObjectType type = signed.getHeader().getType();
-		if (type != null && ACCEPTED_TYPES.stream().noneMatch((accepted) -> accepted.toString().equalsIgnoreCase(type.toString()))) {
+		if (type != null && ACCEPTED_TYPES.stream()
+			.noneMatch((accepted) -> accepted.toString().equalsIgnoreCase(type.toString()))) {
 			return Mono.error(new BadJwtException("The token's type is not accepted"));
 		}
 		return this.jwkSet.verifiersFor(signed.getHeader()).handle((verifiers, sink) -> {

@@ -38,11 +38,11 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The token check of the resource server: HS256 with {@code BETTER_AUTH_SECRET} (and, when
- * {@code BETTER_AUTH_COOKIE_CACHE} is on, Better Auth's session cookie-cache token), asymmetric
- * tokens against the JWKS of {@code BETTER_AUTH_URL}, and any {@link BearerTokenSource} bean.
- * Start-up names every source that is on in one line, and fails when none is or when a setting
- * is unusable.
+ * The token check of the resource server: HS256 with {@code BETTER_AUTH_SECRET} (and,
+ * when {@code BETTER_AUTH_COOKIE_CACHE} is on, Better Auth's session cookie-cache token),
+ * asymmetric tokens against the JWKS of {@code BETTER_AUTH_URL}, and any
+ * {@link BearerTokenSource} bean. Start-up names every source that is on in one line, and
+ * fails when none is or when a setting is unusable.
  */
 @Configuration(proxyBeanMethods = false)
 class JwtConfiguration {
@@ -60,7 +60,9 @@ class JwtConfiguration {
 				meters);
 	}
 
-	/** Readiness is down until the JWKS has been fetched once; up when none is configured. */
+	/**
+	 * Readiness is down until the JWKS has been fetched once; up when none is configured.
+	 */
 	@Bean
 	ReactiveHealthIndicator jwksHealthIndicator(ObjectProvider<RemoteJwkSet> jwkSet) {
 		return () -> {
@@ -94,7 +96,8 @@ class JwtConfiguration {
 		List<BearerTokenSource> others = otherSources.orderedStream().toList();
 		others.forEach((source) -> sources.add(source.description()));
 		if (sources.isEmpty()) {
-			throw new InvalidConfigurationException("No token source is configured: no request could ever be signed in.",
+			throw new InvalidConfigurationException(
+					"No token source is configured: no request could ever be signed in.",
 					"Set BETTER_AUTH_URL (the Better Auth server whose JWKS signs tokens) and/or BETTER_AUTH_SECRET (HS256, 32 bytes or more), or leave the API's own accounts on (ACCOUNTS_ENABLED).");
 		}
 		logger.info("Accepting bearer tokens: " + String.join("; ", sources));
@@ -113,7 +116,8 @@ class JwtConfiguration {
 			.macAlgorithm(MacAlgorithm.HS256)
 			.build();
 		// Issuer and audience are checked only when configured explicitly: shared-secret
-		// tokens are minted by the application's own backend, not by Better Auth's JWT plugin
+		// tokens are minted by the application's own backend, not by Better Auth's JWT
+		// plugin
 		OAuth2TokenValidator<Jwt> validator = TokenValidators.standard(properties.clockSkew(), properties.issuer(),
 				properties.audience());
 		if (properties.cookieCache()) {
@@ -122,7 +126,8 @@ class JwtConfiguration {
 			CookieCacheClaims cookieCache = new CookieCacheClaims();
 			decoder.setClaimSetConverter((claims) -> defaults.convert(cookieCache.convert(claims)));
 			// The cookie cache has no issuer or audience to check
-			OAuth2TokenValidator<Jwt> cookieCacheValidator = TokenValidators.standard(properties.clockSkew(), null, null);
+			OAuth2TokenValidator<Jwt> cookieCacheValidator = TokenValidators.standard(properties.clockSkew(), null,
+					null);
 			OAuth2TokenValidator<Jwt> standard = validator;
 			validator = (jwt) -> CookieCacheClaims.isCookieCache(jwt.getClaims()) ? cookieCacheValidator.validate(jwt)
 					: standard.validate(jwt);

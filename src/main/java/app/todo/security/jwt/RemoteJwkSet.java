@@ -42,12 +42,12 @@ import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The public keys published at a JWKS URL. Fetched at start-up (readiness waits for it), then
- * again in the background every refresh interval, never on the path of a token whose key is
- * known. A token whose {@code kid} is unknown joins the fetch in flight or starts one, at most
- * once per cool-down, so a rotated key is picked up without a restart while a flood of made-up
- * key ids costs the identity provider nothing. The last good keys keep working while the
- * provider is down or slow.
+ * The public keys published at a JWKS URL. Fetched at start-up (readiness waits for it),
+ * then again in the background every refresh interval, never on the path of a token whose
+ * key is known. A token whose {@code kid} is unknown joins the fetch in flight or starts
+ * one, at most once per cool-down, so a rotated key is picked up without a restart while
+ * a flood of made-up key ids costs the identity provider nothing. The last good keys keep
+ * working while the provider is down or slow.
  */
 final class RemoteJwkSet implements SmartLifecycle {
 
@@ -102,7 +102,8 @@ final class RemoteJwkSet implements SmartLifecycle {
 		Keys keys = this.current;
 		if (keys != null) {
 			List<JWSVerifier> verifiers = keys.select(matcher);
-			// Only a key id never seen may be a rotated key: a known kid with the wrong algorithm,
+			// Only a key id never seen may be a rotated key: a known kid with the wrong
+			// algorithm,
 			// or no kid at all, is refused without asking the identity provider again
 			if (!verifiers.isEmpty() || header.getKeyID() == null || keys.keyIds().contains(header.getKeyID())) {
 				return Mono.just(verifiers);
@@ -116,17 +117,23 @@ final class RemoteJwkSet implements SmartLifecycle {
 			running = fetch();
 		}
 		return running.map((fresh) -> fresh.select(matcher))
-			.onErrorMap((ex) -> !(ex instanceof BadJwtException), (ex) -> new BadJwtException("No key to verify the token", ex));
+			.onErrorMap((ex) -> !(ex instanceof BadJwtException),
+					(ex) -> new BadJwtException("No key to verify the token", ex));
 	}
 
-	/** One refetch per cool-down, however many tokens with unknown keys arrive at once. */
+	/**
+	 * One refetch per cool-down, however many tokens with unknown keys arrive at once.
+	 */
 	private boolean claimRefetch() {
 		long last = this.lastFetchNanos.get();
 		long now = System.nanoTime();
 		return now - last >= this.refetchCooldown.toNanos() && this.lastFetchNanos.compareAndSet(last, now);
 	}
 
-	/** The fetch in flight, or a new one; either way the keys it ends with (the last good ones on failure). */
+	/**
+	 * The fetch in flight, or a new one; either way the keys it ends with (the last good
+	 * ones on failure).
+	 */
 	Mono<Keys> fetch() {
 		Sinks.One<Keys> sink = Sinks.one();
 		Mono<Keys> mine = sink.asMono();
@@ -166,7 +173,10 @@ final class RemoteJwkSet implements SmartLifecycle {
 		return mine;
 	}
 
-	/** Fetches now, then every refresh interval; retries at the cool-down while fetches fail. */
+	/**
+	 * Fetches now, then every refresh interval; retries at the cool-down while fetches
+	 * fail.
+	 */
 	@Override
 	public void start() {
 		fetch().subscribe((keys) -> {
@@ -174,17 +184,15 @@ final class RemoteJwkSet implements SmartLifecycle {
 		});
 		Duration tick = (this.refetchCooldown.compareTo(this.refreshInterval) < 0) ? this.refetchCooldown
 				: this.refreshInterval;
-		this.schedule = Flux.interval(tick, tick, Schedulers.parallel())
-			.onBackpressureDrop()
-			.subscribe((ignored) -> {
-				Keys keys = this.current;
-				boolean due = (keys == null) ? claimRefetch() : keys.isOlderThan(this.refreshInterval) && claimRefetch();
-				if (due && this.inFlight.get() == null) {
-					fetch().subscribe((fresh) -> {
-					}, (ex) -> {
-					});
-				}
-			});
+		this.schedule = Flux.interval(tick, tick, Schedulers.parallel()).onBackpressureDrop().subscribe((ignored) -> {
+			Keys keys = this.current;
+			boolean due = (keys == null) ? claimRefetch() : keys.isOlderThan(this.refreshInterval) && claimRefetch();
+			if (due && this.inFlight.get() == null) {
+				fetch().subscribe((fresh) -> {
+				}, (ex) -> {
+				});
+			}
+		});
 	}
 
 	@Override

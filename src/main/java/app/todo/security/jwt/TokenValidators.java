@@ -27,8 +27,8 @@ public final class TokenValidators {
 	}
 
 	/**
-	 * {@code exp} required and {@code nbf} honoured, both within the clock skew; {@code sub} of 1
-	 * to 255 characters; issuer and audience when given.
+	 * {@code exp} required and {@code nbf} honoured, both within the clock skew;
+	 * {@code sub} of 1 to 255 characters; issuer and audience when given.
 	 */
 	public static OAuth2TokenValidator<Jwt> standard(Duration clockSkew, @Nullable String issuer,
 			@Nullable String audience) {
@@ -46,9 +46,12 @@ public final class TokenValidators {
 		return new DelegatingOAuth2TokenValidator<>(validators);
 	}
 
-	/** A subject the API can take as a user id: 1 to 255 characters, not blank, no NUL. */
+	/**
+	 * A subject the API can take as a user id: 1 to 255 characters, not blank, no NUL.
+	 */
 	static boolean isValidSubject(@Nullable String subject) {
-		return subject != null && !subject.isBlank() && subject.length() <= MAX_SUBJECT_LENGTH && subject.indexOf('\0') < 0;
+		return subject != null && !subject.isBlank() && subject.length() <= MAX_SUBJECT_LENGTH
+				&& subject.indexOf('\0') < 0;
 	}
 
 }

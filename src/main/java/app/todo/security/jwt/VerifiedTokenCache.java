@@ -12,10 +12,11 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 /**
- * Remembers tokens that passed every check, by their exact text, until they expire: a browser
- * sends the same token with every request for its 15 minutes, and a lookup costs a fraction of
- * a signature check (see docs/operators.md, "What a token check costs"). Bounded by the total
- * length of the tokens held. Only verified tokens enter, so a flood of forged ones cannot evict much but itself.
+ * Remembers tokens that passed every check, by their exact text, until they expire: a
+ * browser sends the same token with every request for its 15 minutes, and a lookup costs
+ * a fraction of a signature check (see docs/operators.md, "What a token check costs").
+ * Bounded by the total length of the tokens held. Only verified tokens enter, so a flood
+ * of forged ones cannot evict much but itself.
  */
 final class VerifiedTokenCache implements ReactiveJwtDecoder {
 

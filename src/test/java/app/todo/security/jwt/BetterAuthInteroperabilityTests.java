@@ -38,17 +38,18 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The API against tokens in the exact shapes better-auth 1.7 issues, signed by an independent
- * signer (the JDK's own, see {@link BetterAuthStandIn}): EdDSA with a key rotation mid-test,
- * ES256, ES512, RS256, PS256, HS256 and the HS256 session cookie cache are accepted; then every
- * malicious token of the hardening list is a {@code 401 invalid_token} that neither fetches the
- * JWKS nor reaches the log.
+ * The API against tokens in the exact shapes better-auth 1.7 issues, signed by an
+ * independent signer (the JDK's own, see {@link BetterAuthStandIn}): EdDSA with a key
+ * rotation mid-test, ES256, ES512, RS256, PS256, HS256 and the HS256 session cookie cache
+ * are accepted; then every malicious token of the hardening list is a
+ * {@code 401 invalid_token} that neither fetches the JWKS nor reaches the log.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "todo.database.url=", "todo.database.embedded-directory=",
 				"todo.auth.secret=" + BetterAuthStandIn.SECRET, "todo.auth.cookie-cache=true",
 				"todo.auth.jwks-refetch-cooldown=" + BetterAuthInteroperabilityTests.COOLDOWN_MILLIS + "ms",
-				// Hundreds of rejected tokens from one address: over the default rate limit by design
+				// Hundreds of rejected tokens from one address: over the default rate
+				// limit by design
 				"todo.rate-limit.enabled=false" })
 @AutoConfigureWebTestClient(timeout = "30s")
 @Import(TestcontainersConfiguration.class)
@@ -93,8 +94,14 @@ class BetterAuthInteroperabilityTests {
 
 	@Test
 	void readinessIsUpOnceTheJwksIsFetched() {
-		this.client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.status").isEqualTo("UP");
+		this.client.get()
+			.uri("/actuator/health/readiness")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP");
 		assertThat(betterAuth.jwksRequests()).isPositive();
 	}
 
@@ -147,11 +154,14 @@ class BetterAuthInteroperabilityTests {
 			tokens.add(SigningKey.eddsa().sign(betterAuth.claims(newUser())));
 		}
 		List<HttpStatus> statuses = Flux.fromIterable(tokens)
-			.flatMap((token) -> Mono.fromCallable(() -> this.client.get().uri("/api/tasks")
-				.headers((headers) -> headers.setBearerAuth(token))
-				.exchange()
-				.returnResult(String.class)
-				.getStatus()).subscribeOn(Schedulers.boundedElastic()), 8)
+			.flatMap((token) -> Mono
+				.fromCallable(() -> this.client.get()
+					.uri("/api/tasks")
+					.headers((headers) -> headers.setBearerAuth(token))
+					.exchange()
+					.returnResult(String.class)
+					.getStatus())
+				.subscribeOn(Schedulers.boundedElastic()), 8)
 			.map((status) -> HttpStatus.valueOf(status.value()))
 			.collectList()
 			.block(Duration.ofMinutes(2));
@@ -168,12 +178,16 @@ class BetterAuthInteroperabilityTests {
 		betterAuth.jwksDelay(3000);
 		try {
 			// An unknown kid starts a fetch that takes 3 s; known keys go on meanwhile
-			Mono<Integer> unknown = Mono.fromCallable(() -> this.client.get().uri("/api/tasks")
-				.headers((headers) -> headers.setBearerAuth(SigningKey.eddsa().sign(betterAuth.claims(newUser()))))
-				.exchange()
-				.returnResult(String.class)
-				.getStatus()
-				.value()).subscribeOn(Schedulers.boundedElastic()).cache();
+			Mono<Integer> unknown = Mono
+				.fromCallable(() -> this.client.get()
+					.uri("/api/tasks")
+					.headers((headers) -> headers.setBearerAuth(SigningKey.eddsa().sign(betterAuth.claims(newUser()))))
+					.exchange()
+					.returnResult(String.class)
+					.getStatus()
+					.value())
+				.subscribeOn(Schedulers.boundedElastic())
+				.cache();
 			unknown.subscribe();
 			for (SigningKey key : List.of(eddsa, es256, rs256)) {
 				assertAccepted(key.sign(betterAuth.claims(newUser())));
@@ -198,7 +212,9 @@ class BetterAuthInteroperabilityTests {
 		assertAccepted(eddsa.sign(betterAuth.claims(user)));
 		assertThat(storedProfile(id)).containsEntry("email", user.get("email")).containsEntry("name", user.get("name"));
 		// Changed behind the API's back: the same token again is not written again...
-		this.database.sql("UPDATE users SET name = 'Changed' WHERE id = :id").bind("id", id).then()
+		this.database.sql("UPDATE users SET name = 'Changed' WHERE id = :id")
+			.bind("id", id)
+			.then()
 			.block(Duration.ofSeconds(10));
 		assertAccepted(eddsa.sign(betterAuth.claims(user)));
 		assertThat(storedProfile(id)).containsEntry("name", "Changed");
@@ -228,17 +244,20 @@ class BetterAuthInteroperabilityTests {
 
 	@Test
 	void getWhenHs256SignedWithAPublishedPublicKeyThenUnauthorized(CapturedOutput output) {
-		// Algorithm confusion: the public key, readable by anyone from the JWKS, as the HMAC secret
+		// Algorithm confusion: the public key, readable by anyone from the JWKS, as the
+		// HMAC secret
 		for (SigningKey key : List.of(rs256, es256, eddsa)) {
 			byte[] der = key.pair().getPublic().getEncoded();
-			String pem = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-				.encodeToString(der) + "\n-----END PUBLIC KEY-----\n";
+			String pem = "-----BEGIN PUBLIC KEY-----\n"
+					+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+					+ "\n-----END PUBLIC KEY-----\n";
 			for (byte[] secret : List.of(der, pem.getBytes(StandardCharsets.US_ASCII),
 					key.jwk().getBytes(StandardCharsets.UTF_8))) {
 				Map<String, Object> claims = betterAuth.claims(newUser());
+				assertRejectedQuietly(output, BetterAuthStandIn.hs256(secret,
+						BetterAuthStandIn.header("alg", "HS256", "kid", key.kid()), claims));
 				assertRejectedQuietly(output,
-						BetterAuthStandIn.hs256(secret, BetterAuthStandIn.header("alg", "HS256", "kid", key.kid()), claims));
-				assertRejectedQuietly(output, BetterAuthStandIn.hs256(secret, BetterAuthStandIn.header("alg", "HS256"), claims));
+						BetterAuthStandIn.hs256(secret, BetterAuthStandIn.header("alg", "HS256"), claims));
 			}
 		}
 	}
@@ -248,14 +267,16 @@ class BetterAuthInteroperabilityTests {
 		Map<String, Object> claims = betterAuth.claims(newUser());
 		// A stranger's key under a published kid
 		SigningKey stranger = SigningKey.eddsa();
-		assertRejectedQuietly(output, stranger.sign(BetterAuthStandIn.header("alg", "EdDSA", "kid", eddsa.kid()), claims));
+		assertRejectedQuietly(output,
+				stranger.sign(BetterAuthStandIn.header("alg", "EdDSA", "kid", eddsa.kid()), claims));
 		// A published key under an algorithm it is not published for
 		assertRejectedQuietly(output, changeAlg(rs256.sign(claims), "RS512"));
 		assertRejectedQuietly(output, changeAlg(ps256.sign(claims), "RS256"));
 		assertRejectedQuietly(output, changeAlg(es512.sign(claims), "ES256"));
 		// Algorithms the API never accepts, with the shared secret or a published key
 		for (String alg : List.of("HS384", "HS512", "ES256K", "RSA-OAEP", "dir", "foo")) {
-			assertRejectedQuietly(output, BetterAuthStandIn.hs256(SECRET, BetterAuthStandIn.header("alg", alg), claims));
+			assertRejectedQuietly(output,
+					BetterAuthStandIn.hs256(SECRET, BetterAuthStandIn.header("alg", alg), claims));
 			assertRejectedQuietly(output, changeAlg(eddsa.sign(claims), alg));
 		}
 	}
@@ -271,20 +292,25 @@ class BetterAuthInteroperabilityTests {
 		assertRejectedQuietly(output, attacker.sign(header(attacker, es256.kid(), "x5u", evilJwks), claims));
 		assertRejectedQuietly(output, attacker.sign(header(attacker, es256.kid(), "jwk", jwkObject(attacker)), claims));
 		assertRejectedQuietly(output, attacker.sign(header(attacker, null, "jwk", jwkObject(attacker)), claims));
-		assertRejectedQuietly(output, attacker.sign(header(attacker, es256.kid(), "x5c", List.of("MIIBIjANBgkqhkiG9w0B")), claims));
+		assertRejectedQuietly(output,
+				attacker.sign(header(attacker, es256.kid(), "x5c", List.of("MIIBIjANBgkqhkiG9w0B")), claims));
 		assertThat(betterAuth.otherRequests()).isEqualTo(others);
 	}
 
 	@Test
 	void getWhenKeyIdIsAPathOrAQueryThenUnauthorized(CapturedOutput output) {
 		Map<String, Object> claims = betterAuth.claims(newUser());
-		for (String kid : List.of("../../../../../../dev/null", "/dev/null", "../../../etc/passwd",
-				"' OR '1'='1", "x'; DROP TABLE users; --", "1 UNION SELECT 'secret'", "%2e%2e%2fkeys", "", "k\u0000id",
+		for (String kid : List.of("../../../../../../dev/null", "/dev/null", "../../../etc/passwd", "' OR '1'='1",
+				"x'; DROP TABLE users; --", "1 UNION SELECT 'secret'", "%2e%2e%2fkeys", "", "k\u0000id",
 				"a".repeat(129))) {
-			// The classic: HS256 with a trivial key, hoping kid points the verifier at a file like /dev/null
-			assertRejectedQuietly(output, BetterAuthStandIn.hs256(new byte[1], BetterAuthStandIn.header("alg", "HS256", "kid", kid), claims));
-			assertRejectedQuietly(output, BetterAuthStandIn.hs256(SECRET, BetterAuthStandIn.header("alg", "HS256", "kid", kid), claims));
-			assertRejectedQuietly(output, SigningKey.eddsa().sign(BetterAuthStandIn.header("alg", "EdDSA", "kid", kid), claims));
+			// The classic: HS256 with a trivial key, hoping kid points the verifier at a
+			// file like /dev/null
+			assertRejectedQuietly(output,
+					BetterAuthStandIn.hs256(new byte[1], BetterAuthStandIn.header("alg", "HS256", "kid", kid), claims));
+			assertRejectedQuietly(output,
+					BetterAuthStandIn.hs256(SECRET, BetterAuthStandIn.header("alg", "HS256", "kid", kid), claims));
+			assertRejectedQuietly(output,
+					SigningKey.eddsa().sign(BetterAuthStandIn.header("alg", "EdDSA", "kid", kid), claims));
 		}
 	}
 
@@ -307,10 +333,11 @@ class BetterAuthInteroperabilityTests {
 
 	@Test
 	void getWhenIssuerOrAudienceWrongThenUnauthorized(CapturedOutput output) {
-		for (Function<Map<String, Object>, Map<String, Object>> change : List.<Function<Map<String, Object>, Map<String, Object>>>of(
-				(claims) -> put(claims, "iss", "https://evil.example"), (claims) -> put(claims, "iss", null),
-				(claims) -> put(claims, "aud", "https://other-api.example"), (claims) -> put(claims, "aud", null),
-				(claims) -> put(claims, "aud", List.of("https://other-api.example")))) {
+		for (Function<Map<String, Object>, Map<String, Object>> change : List
+			.<Function<Map<String, Object>, Map<String, Object>>>of(
+					(claims) -> put(claims, "iss", "https://evil.example"), (claims) -> put(claims, "iss", null),
+					(claims) -> put(claims, "aud", "https://other-api.example"), (claims) -> put(claims, "aud", null),
+					(claims) -> put(claims, "aud", List.of("https://other-api.example")))) {
 			for (SigningKey key : List.of(eddsa, es256, rs256)) {
 				assertRejectedQuietly(output, key.sign(change.apply(betterAuth.claims(newUser()))));
 			}
@@ -322,7 +349,8 @@ class BetterAuthInteroperabilityTests {
 		String token = eddsa.sign(put(betterAuth.claims(newUser()), "padding", "x".repeat(6200)));
 		assertThat(token.length()).isGreaterThan(AlgorithmRoutingJwtDecoder.MAX_TOKEN_LENGTH);
 		assertRejectedQuietly(output, token);
-		assertRejectedQuietly(output, BetterAuthStandIn.hs256(put(betterAuth.claims(newUser()), "padding", "x".repeat(6200))));
+		assertRejectedQuietly(output,
+				BetterAuthStandIn.hs256(put(betterAuth.claims(newUser()), "padding", "x".repeat(6200))));
 	}
 
 	@Test
@@ -333,7 +361,8 @@ class BetterAuthInteroperabilityTests {
 			String signingInput = token.substring(0, token.lastIndexOf('.'));
 			int size = "ES256".equals(key.alg()) ? 64 : 132;
 			assertRejectedQuietly(output, signingInput + "." + BetterAuthStandIn.base64Url(new byte[size]));
-			assertRejectedQuietly(output, signingInput + "." + BetterAuthStandIn.base64Url(new byte[] { 0x30, 6, 2, 1, 0, 2, 1, 0 }));
+			assertRejectedQuietly(output,
+					signingInput + "." + BetterAuthStandIn.base64Url(new byte[] { 0x30, 6, 2, 1, 0, 2, 1, 0 }));
 			assertRejectedQuietly(output, signingInput + ".");
 		}
 	}
@@ -343,14 +372,19 @@ class BetterAuthInteroperabilityTests {
 		Map<String, Object> user = newUser();
 		String id = (String) user.get("id");
 		Instant later = Instant.now().plus(Duration.ofDays(1));
-		assertRejectedQuietly(output, BetterAuthStandIn.hs256(BetterAuthStandIn.cookieCacheClaims(user, "someone-else", later)));
-		assertRejectedQuietly(output, BetterAuthStandIn.hs256(BetterAuthStandIn.cookieCacheClaims(user, id,
-				Instant.now().minus(Duration.ofMinutes(5)))));
-		assertRejectedQuietly(output, BetterAuthStandIn.hs256(put(BetterAuthStandIn.cookieCacheClaims(user, id, later), "exp", null)));
-		assertRejectedQuietly(output, BetterAuthStandIn.hs256(put(BetterAuthStandIn.cookieCacheClaims(put(user, "id", ""), "", later))));
+		assertRejectedQuietly(output,
+				BetterAuthStandIn.hs256(BetterAuthStandIn.cookieCacheClaims(user, "someone-else", later)));
+		assertRejectedQuietly(output, BetterAuthStandIn
+			.hs256(BetterAuthStandIn.cookieCacheClaims(user, id, Instant.now().minus(Duration.ofMinutes(5)))));
+		assertRejectedQuietly(output,
+				BetterAuthStandIn.hs256(put(BetterAuthStandIn.cookieCacheClaims(user, id, later), "exp", null)));
+		assertRejectedQuietly(output,
+				BetterAuthStandIn.hs256(put(BetterAuthStandIn.cookieCacheClaims(put(user, "id", ""), "", later))));
 		// Signed with a key other than BETTER_AUTH_SECRET
-		assertRejectedQuietly(output, BetterAuthStandIn.hs256("another-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8),
-				BetterAuthStandIn.header("alg", "HS256"), BetterAuthStandIn.cookieCacheClaims(newUser(), id, later)));
+		assertRejectedQuietly(output,
+				BetterAuthStandIn.hs256("another-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8),
+						BetterAuthStandIn.header("alg", "HS256"),
+						BetterAuthStandIn.cookieCacheClaims(newUser(), id, later)));
 	}
 
 	// Support
@@ -394,10 +428,14 @@ class BetterAuthInteroperabilityTests {
 	}
 
 	private static String header(String token) {
-		return new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8);
+		return new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
+				StandardCharsets.UTF_8);
 	}
 
-	/** The same signature under another {@code alg}: what an attacker can do without any key. */
+	/**
+	 * The same signature under another {@code alg}: what an attacker can do without any
+	 * key.
+	 */
 	private static String changeAlg(String token, String alg) {
 		String[] parts = token.split("\\.");
 		String header = header(token).replaceFirst("\"alg\":\"[^\"]*\"", "\"alg\":\"" + alg + "\"");
@@ -421,23 +459,29 @@ class BetterAuthInteroperabilityTests {
 	}
 
 	private void assertRejected(String token) {
-		String body = getTasks(token).expectStatus().isUnauthorized()
-			.expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, INVALID_TOKEN)
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+		String body = getTasks(token).expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.valueEquals(HttpHeaders.WWW_AUTHENTICATE, INVALID_TOKEN)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody();
 		assertThat(body).contains("\"status\":401").doesNotContain(token);
 	}
 
-	/** Refused with no JWKS fetch, and neither the token nor any of its parts in the log. */
+	/**
+	 * Refused with no JWKS fetch, and neither the token nor any of its parts in the log.
+	 */
 	private void assertRejectedQuietly(CapturedOutput output, String token) {
 		int fetches = betterAuth.jwksRequests();
 		assertRejected(token);
 		assertThat(betterAuth.jwksRequests()).as("JWKS fetches").isEqualTo(fetches);
 		String log = output.getAll();
 		assertThat(log).doesNotContain(token);
-		Arrays.stream(token.split("\\.")).filter((part) -> part.length() > 8)
+		Arrays.stream(token.split("\\."))
+			.filter((part) -> part.length() > 8)
 			.forEach((part) -> assertThat(log).doesNotContain(part));
 	}
 

@@ -36,13 +36,14 @@ import javax.crypto.spec.SecretKeySpec;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A Better Auth server as far as the API can tell, built only on the JDK ({@code java.security},
- * {@code javax.crypto}, hand-written JSON): none of the API's own JOSE library, so that a bug
- * shared by signer and verifier cannot hide. Tokens have the exact shape of better-auth 1.7's
- * {@code jwt()} plugin with its defaults (header {@code alg} and {@code kid} only, a 32-character
- * kid, {@code iss} = {@code aud} = the base URL as a plain string, a 32-character {@code sub},
- * {@code exp} = {@code iat} + 900, no {@code nbf} or {@code jti}, the user's fields as claims),
- * and the JWKS entries have no {@code use}. Also signs its HS256 session cookie cache.
+ * A Better Auth server as far as the API can tell, built only on the JDK
+ * ({@code java.security}, {@code javax.crypto}, hand-written JSON): none of the API's own
+ * JOSE library, so that a bug shared by signer and verifier cannot hide. Tokens have the
+ * exact shape of better-auth 1.7's {@code jwt()} plugin with its defaults (header
+ * {@code alg} and {@code kid} only, a 32-character kid, {@code iss} = {@code aud} = the
+ * base URL as a plain string, a 32-character {@code sub}, {@code exp} = {@code iat} +
+ * 900, no {@code nbf} or {@code jti}, the user's fields as claims), and the JWKS entries
+ * have no {@code use}. Also signs its HS256 session cookie cache.
  */
 final class BetterAuthStandIn implements AutoCloseable {
 
@@ -111,7 +112,10 @@ final class BetterAuthStandIn implements AutoCloseable {
 		return this.jwksRequests.get();
 	}
 
-	/** Requests to anything but the JWKS, such as a {@code jku} or {@code x5u} a token names. */
+	/**
+	 * Requests to anything but the JWKS, such as a {@code jku} or {@code x5u} a token
+	 * names.
+	 */
 	int otherRequests() {
 		return this.otherRequests.get();
 	}
@@ -124,7 +128,9 @@ final class BetterAuthStandIn implements AutoCloseable {
 		this.jwksFailing = failing;
 	}
 
-	/** Publishes exactly these keys, as a rotation does (the new key in, the old one out). */
+	/**
+	 * Publishes exactly these keys, as a rotation does (the new key in, the old one out).
+	 */
 	void publish(SigningKey... keys) {
 		this.published.clear();
 		this.published.addAll(List.of(keys));
@@ -151,7 +157,10 @@ final class BetterAuthStandIn implements AutoCloseable {
 		return user;
 	}
 
-	/** The claims of {@code jwt()}'s token for this user: {@code iat}, the user, sub, exp, iss, aud. */
+	/**
+	 * The claims of {@code jwt()}'s token for this user: {@code iat}, the user, sub, exp,
+	 * iss, aud.
+	 */
 	Map<String, Object> claims(Map<String, Object> user) {
 		long now = Instant.now().getEpochSecond();
 		Map<String, Object> claims = new LinkedHashMap<>();
@@ -164,7 +173,10 @@ final class BetterAuthStandIn implements AutoCloseable {
 		return claims;
 	}
 
-	/** The {@code better-auth.session_data} cookie of the {@code jwt} strategy, signed HS256. */
+	/**
+	 * The {@code better-auth.session_data} cookie of the {@code jwt} strategy, signed
+	 * HS256.
+	 */
 	static Map<String, Object> cookieCacheClaims(Map<String, Object> user, String sessionUserId,
 			Instant sessionExpiresAt) {
 		long now = Instant.now().getEpochSecond();
@@ -271,7 +283,10 @@ final class BetterAuthStandIn implements AutoCloseable {
 		this.executor.shutdownNow();
 	}
 
-	/** A key pair of one of the algorithms Better Auth's {@code jwt()} plugin can be set to. */
+	/**
+	 * A key pair of one of the algorithms Better Auth's {@code jwt()} plugin can be set
+	 * to.
+	 */
 	record SigningKey(String alg, String kid, KeyPair pair) {
 
 		static SigningKey eddsa() {
@@ -318,7 +333,8 @@ final class BetterAuthStandIn implements AutoCloseable {
 				case "EdDSA" -> {
 					byte[] encoded = this.pair.getPublic().getEncoded();
 					jwk.put("crv", "Ed25519");
-					// X.509 SubjectPublicKeyInfo of Ed25519: a 12-byte prefix, then the 32-byte key
+					// X.509 SubjectPublicKeyInfo of Ed25519: a 12-byte prefix, then the
+					// 32-byte key
 					jwk.put("x", base64Url(Arrays.copyOfRange(encoded, encoded.length - 32, encoded.length)));
 					jwk.put("kty", "OKP");
 				}
@@ -341,7 +357,10 @@ final class BetterAuthStandIn implements AutoCloseable {
 			return json(jwk);
 		}
 
-		/** A token as the plugin signs it: header {@code {"alg":...,"kid":...}}, nothing else. */
+		/**
+		 * A token as the plugin signs it: header {@code {"alg":...,"kid":...}}, nothing
+		 * else.
+		 */
 		String sign(Map<String, Object> claims) {
 			return sign(header("alg", this.alg, "kid", this.kid), claims);
 		}

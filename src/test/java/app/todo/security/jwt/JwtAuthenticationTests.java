@@ -34,8 +34,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Bearer tokens through the real security chain: which signed tokens get in, and that every
- * other one meets a {@code 401} problem with the RFC 6750 challenge.
+ * Bearer tokens through the real security chain: which signed tokens get in, and that
+ * every other one meets a {@code 401} problem with the RFC 6750 challenge.
  */
 class JwtAuthenticationTests extends ApiTestSupport {
 
@@ -104,7 +104,8 @@ class JwtAuthenticationTests extends ApiTestSupport {
 
 	@Test
 	void getWhenTokenJustUnder8KibThenOk() {
-		String token = identityProvider.eddsa(identityProvider.claims(newUser()).claim("padding", "x".repeat(5500)).build());
+		String token = identityProvider
+			.eddsa(identityProvider.claims(newUser()).claim("padding", "x".repeat(5500)).build());
 		assertThat(token.length()).isBetween(7000, AlgorithmRoutingJwtDecoder.MAX_TOKEN_LENGTH);
 		assertAccepted(token);
 	}
@@ -142,7 +143,8 @@ class JwtAuthenticationTests extends ApiTestSupport {
 
 	@Test
 	void getWhenHs256SignedWithRsaPublicKeyThenUnauthorized() throws JOSEException {
-		// Algorithm confusion: the public key, which anyone can read from the JWKS, as an HMAC secret
+		// Algorithm confusion: the public key, which anyone can read from the JWKS, as an
+		// HMAC secret
 		MACSigner signer = new MACSigner(identityProvider.rsa().toRSAPublicKey().getEncoded());
 		JWTClaimsSet claims = identityProvider.claims(newUser()).build();
 		assertRejected(TestIdentityProvider.sign(signer, JWSAlgorithm.HS256, "rsa-1", claims));
@@ -180,9 +182,9 @@ class JwtAuthenticationTests extends ApiTestSupport {
 	void getWhenHeaderEmbedsTheSignersOwnJwkThenUnauthorized() throws JOSEException {
 		// A token may not bring its own key: only the published JWK set counts
 		OctetKeyPair stranger = new OctetKeyPairGenerator(Curve.Ed25519).keyID("ed25519-1").generate();
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID("ed25519-1")
-			.jwk(stranger.toPublicJWK())
-			.build(), identityProvider.claims(newUser()).build());
+		SignedJWT jwt = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID("ed25519-1").jwk(stranger.toPublicJWK()).build(),
+				identityProvider.claims(newUser()).build());
 		jwt.sign(new Ed25519Signer(stranger));
 		assertRejected(jwt.serialize());
 	}
@@ -237,9 +239,8 @@ class JwtAuthenticationTests extends ApiTestSupport {
 	@Test
 	void getWhenSubjectIsNotAJsonStringThenUnauthorized() {
 		for (Object subject : List.of(123, 123L, 1.5, true, List.of("user"), Map.of("id", "user"))) {
-			assertRejectedBySecretAndJwks(new JWTClaimsSet.Builder(identityProvider.claims("ignored").build())
-				.claim("sub", subject)
-				.build());
+			assertRejectedBySecretAndJwks(
+					new JWTClaimsSet.Builder(identityProvider.claims("ignored").build()).claim("sub", subject).build());
 		}
 		// The same subject as a string is fine
 		assertAccepted(hs256(identityProvider.claims("123").build()));
@@ -273,7 +274,8 @@ class JwtAuthenticationTests extends ApiTestSupport {
 
 	@Test
 	void getWhenTokenOver8KibThenUnauthorized() {
-		String token = identityProvider.eddsa(identityProvider.claims(newUser()).claim("padding", "x".repeat(9000)).build());
+		String token = identityProvider
+			.eddsa(identityProvider.claims(newUser()).claim("padding", "x".repeat(9000)).build());
 		assertThat(token.length()).isGreaterThan(AlgorithmRoutingJwtDecoder.MAX_TOKEN_LENGTH);
 		assertRejected(token);
 	}
@@ -295,13 +297,19 @@ class JwtAuthenticationTests extends ApiTestSupport {
 		this.client.get()
 			.uri("/api/tasks")
 			.exchange()
-			.expectStatus().isUnauthorized()
-			.expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
-			.jsonPath("$.status").isEqualTo(401)
-			.jsonPath("$.title").isNotEmpty()
-			.jsonPath("$.instance").isEqualTo("/api/tasks");
+			.jsonPath("$.status")
+			.isEqualTo(401)
+			.jsonPath("$.title")
+			.isNotEmpty()
+			.jsonPath("$.instance")
+			.isEqualTo("/api/tasks");
 	}
 
 	@Test
@@ -311,11 +319,15 @@ class JwtAuthenticationTests extends ApiTestSupport {
 			.uri("/api/tasks")
 			.header(HttpHeaders.AUTHORIZATION, "Basic " + credentials)
 			.exchange()
-			.expectStatus().isUnauthorized()
-			.expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody()
-			.jsonPath("$.status").isEqualTo(401);
+			.jsonPath("$.status")
+			.isEqualTo(401);
 	}
 
 	@Test
@@ -329,7 +341,10 @@ class JwtAuthenticationTests extends ApiTestSupport {
 				identityProvider.eddsa(identityProvider.claims(newUser()).issuer("https://evil.example").build()) }) {
 			String body = unauthorizedBody(token);
 			String[] parts = token.split("\\.");
-			assertThat(body).doesNotContain(token).doesNotContain(parts[0]).doesNotContain(parts[1]).doesNotContain(parts[2]);
+			assertThat(body).doesNotContain(token)
+				.doesNotContain(parts[0])
+				.doesNotContain(parts[1])
+				.doesNotContain(parts[2]);
 		}
 	}
 
@@ -354,9 +369,12 @@ class JwtAuthenticationTests extends ApiTestSupport {
 	}
 
 	private String unauthorizedBody(String token) {
-		return getTasks(token).expectStatus().isUnauthorized()
-			.expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, INVALID_TOKEN)
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+		return getTasks(token).expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.valueEquals(HttpHeaders.WWW_AUTHENTICATE, INVALID_TOKEN)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody();
@@ -375,7 +393,10 @@ class JwtAuthenticationTests extends ApiTestSupport {
 		}
 	}
 
-	/** Changes one character in the middle of the signature, so that its bytes surely differ. */
+	/**
+	 * Changes one character in the middle of the signature, so that its bytes surely
+	 * differ.
+	 */
 	private static String tamperSignature(String token) {
 		int at = token.lastIndexOf('.') + 5;
 		char replacement = (token.charAt(at) == 'A') ? 'B' : 'A';

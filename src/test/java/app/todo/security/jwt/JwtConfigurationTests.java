@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Start-up checks of the token settings: an unusable one stops the application with a message
- * that names the setting (and never a secret); a usable one gives the decoder.
+ * Start-up checks of the token settings: an unusable one stops the application with a
+ * message that names the setting (and never a secret); a usable one gives the decoder.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class JwtConfigurationTests {
@@ -56,7 +56,8 @@ class JwtConfigurationTests {
 
 	@Test
 	void startWhenSecretIs32BytesInFewerCharactersThenDecoder() {
-		// 16 two-byte characters: 32 bytes, so accepted; the check counts bytes, not characters
+		// 16 two-byte characters: 32 bytes, so accepted; the check counts bytes, not
+		// characters
 		String secret = "é".repeat(16);
 		this.runner.withPropertyValues("todo.auth.secret=" + secret)
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class));
@@ -76,7 +77,8 @@ class JwtConfigurationTests {
 			.run((context) -> assertThat(startupFailure(context).getMessage()).contains("JWT_ISSUER"));
 		this.runner
 			.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo",
-					"todo.auth.jwks-uri=https://auth.example.com/api/auth/jwks", "todo.auth.issuer=https://auth.example.com")
+					"todo.auth.jwks-uri=https://auth.example.com/api/auth/jwks",
+					"todo.auth.issuer=https://auth.example.com")
 			.run((context) -> assertThat(startupFailure(context).getMessage()).contains("JWT_AUDIENCE"));
 	}
 
@@ -140,7 +142,8 @@ class JwtConfigurationTests {
 
 	@Test
 	void startWhenNoTokenSourceAtAllThenFails() {
-		// Accounts off (no BearerTokenSource here) and no Better Auth setting: refused, database or not
+		// Accounts off (no BearerTokenSource here) and no Better Auth setting: refused,
+		// database or not
 		this.runner.run((context) -> assertThat(startupFailure(context).getMessage()).contains("No token source"));
 	}
 
@@ -195,7 +198,8 @@ class JwtConfigurationTests {
 				.health()
 				.block(Duration.ofSeconds(10));
 			assertThat(health.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
-			// The failed fetch of the start is counted, for an alert that does not wait for a
+			// The failed fetch of the start is counted, for an alert that does not wait
+			// for a
 			// token of a rotated key to fail
 			Counter failures = context.getBean(MeterRegistry.class).get("todo.jwks.fetch.failures").counter();
 			await().atMost(Duration.ofSeconds(30)).until(() -> failures.count() >= 1);
