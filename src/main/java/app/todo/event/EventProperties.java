@@ -24,7 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * it open
  */
 @ConfigurationProperties("todo.events")
-record EventProperties(@Nullable String listenUrl, @DefaultValue("10000") int maxStreams,
+record EventProperties(@Nullable String listenUrl, @DefaultValue("2000") int maxStreams,
 		@DefaultValue("10") int maxStreamsPerUser, @DefaultValue("15s") Duration heartbeat) {
 
 	EventProperties {
