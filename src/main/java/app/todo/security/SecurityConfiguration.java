@@ -129,11 +129,12 @@ class SecurityConfiguration {
 		configuration.setAllowedOriginPatterns(properties.allowedOrigins());
 		configuration.setAllowedMethods(List.of(HttpMethod.GET.name(), HttpMethod.POST.name(), HttpMethod.PUT.name(),
 				HttpMethod.PATCH.name(), HttpMethod.DELETE.name()));
-		configuration.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE,
-				HttpHeaders.IF_MATCH, HttpHeaders.IF_NONE_MATCH, "Idempotency-Key", "Last-Event-ID"));
+		configuration
+			.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE, HttpHeaders.IF_MATCH,
+					HttpHeaders.IF_NONE_MATCH, "Idempotency-Key", "Last-Event-ID", "traceparent", "X-Request-Id"));
 		configuration.setExposedHeaders(List.of(HttpHeaders.LOCATION, HttpHeaders.LINK, HttpHeaders.ETAG,
 				HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE, "Sync-Token", "Idempotent-Replayed", "RateLimit",
-				"RateLimit-Policy"));
+				"RateLimit-Policy", "X-Request-Id", "X-Trace-Id"));
 		// Bearer tokens, not cookies: browsers need no credentials mode
 		configuration.setAllowCredentials(false);
 		configuration.setMaxAge(Duration.ofHours(1));

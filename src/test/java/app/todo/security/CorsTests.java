@@ -41,6 +41,22 @@ class CorsTests extends ApiTestSupport {
 	}
 
 	@Test
+	void preflightWhenTraceAndRequestIdHeadersThenAllowed() {
+		HttpHeaders headers = this.client.options()
+			.uri("/api/tasks")
+			.header(HttpHeaders.ORIGIN, ALLOWED)
+			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "GET")
+			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization,traceparent,x-request-id")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(Void.class)
+			.getResponseHeaders();
+		assertThat(headers.getAccessControlAllowHeaders()).map(String::toLowerCase)
+			.contains("traceparent", "x-request-id");
+	}
+
+	@Test
 	void preflightWhenOtherOriginThenForbiddenWithoutAllowOrigin() {
 		this.client.options()
 			.uri("/api/tasks")
@@ -67,7 +83,8 @@ class CorsTests extends ApiTestSupport {
 			.returnResult(Void.class)
 			.getResponseHeaders();
 		List<String> exposed = headers.getAccessControlExposeHeaders().stream().map(String::toLowerCase).toList();
-		assertThat(exposed).contains("link", "location", "retry-after", "ratelimit", "ratelimit-policy");
+		assertThat(exposed).contains("link", "location", "retry-after", "ratelimit", "ratelimit-policy", "x-request-id",
+				"x-trace-id");
 	}
 
 	@Test
