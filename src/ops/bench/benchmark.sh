@@ -117,6 +117,9 @@ start_app() {
 	echo "The $kind did not become ready" >&2
 	exit 1
 }
+seconds_since_start() { awk -v a="$STARTED_AT" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}'; }
+peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$APP_PID/status"; }
+peak_heap_mb() { grep -o '[0-9]*M->[0-9]*M' "$OUT/gc-api.log" | cut -dM -f1 | sort -n | tail -1; }
 stop_app() {
 	[ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
 	APP_PID=
@@ -271,7 +274,7 @@ if [ -n "${AOT:-}" ]; then
 	JAR=$WORK/extracted/$(basename "$JAR")
 	log "Warm-up without an AOT cache"
 	start_app api
-	READY_NONE=$(awk -v a="$STARTED_AT" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+	READY_NONE=$(seconds_since_start)
 	curve "$WORK/curve-none.txt"
 	stop_app
 	log "Training run: ${AOT_TRAINING:-20}s each of gets and lists, 10s of creates; the cache is written at exit"
@@ -281,7 +284,7 @@ if [ -n "${AOT:-}" ]; then
 	stop_app
 	log "Warm-up with the AOT cache ($(du -m "$WORK/app.aot" | cut -f1) MB)"
 	start_app api -XX:AOTCache="$WORK/app.aot"
-	READY_AOT=$(awk -v a="$STARTED_AT" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+	READY_AOT=$(seconds_since_start)
 	curve "$WORK/curve-aot.txt"
 	stop_app
 	{
@@ -326,8 +329,8 @@ if [ -n "${GATLING:-}" ]; then
 			echo
 		} | tee -a "$OUT/gatling.md"
 	done
-	echo "Memory: the API's peak RSS $(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$APP_PID/status") MB;" \
-		"peak heap $(grep -o '[0-9]*M->[0-9]*M' "$OUT/gc-api.log" | cut -dM -f1 | sort -n | tail -1) MB of -Xmx$HEAP." | tee -a "$OUT/gatling.md"
+	echo "Memory: the API's peak RSS $(peak_rss_mb) MB;" \
+		"peak heap $(peak_heap_mb) MB of -Xmx$HEAP." | tee -a "$OUT/gatling.md"
 	exit 0
 fi
 
@@ -365,7 +368,7 @@ fi
 log "The floor: the bare stack ($("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP)"
 start_app bare
 routes_of bare
-BARE_RSS=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$APP_PID/status")
+BARE_RSS=$(peak_rss_mb)
 stop_app
 
 log "The API"
@@ -408,8 +411,8 @@ if [ -z "${QUICK:-}" ]; then
 		measure "list of $who" api list 4 "$WORK/$who.txt"
 	done
 fi
-API_RSS=$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$APP_PID/status")
-HEAP_PEAK=$(grep -o '[0-9]*M->[0-9]*M' "$OUT/gc-api.log" | cut -dM -f1 | sort -n | tail -1)
+API_RSS=$(peak_rss_mb)
+HEAP_PEAK=$(peak_heap_mb)
 "$(dirname "$JAVA")/jcmd" "$APP_PID" GC.run >/dev/null 2>&1 || true
 HEAP_USED=$("$(dirname "$JAVA")/jcmd" "$APP_PID" GC.heap_info 2>/dev/null |
 	awk '/heap/ {for (i = 1; i <= NF; i++) if ($i == "used") {sub(/K,?/, "", $(i + 1)); printf "%.0f", $(i + 1) / 1024; exit}}' || true)
@@ -426,7 +429,7 @@ if [ -z "${QUICK:-}" ]; then
 	# Warm-up: a new process under continuous load, in slices of 5 s
 	log "Warm-up: gets at 16 connections from a fresh start, 5 s at a time for ${WARMUP_CURVE:-120}s"
 	start_app api
-	READY_SECONDS=$(awk -v a="$STARTED_AT" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+	READY_SECONDS=$(seconds_since_start)
 	curve "$WORK/curve.txt"
 	measure "list of ten, 1M rows" api list 4 "$WORK/ten.txt"
 	stop_app
