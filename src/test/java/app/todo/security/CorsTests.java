@@ -8,6 +8,7 @@ import app.todo.ApiTestSupport;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,13 +22,7 @@ class CorsTests extends ApiTestSupport {
 
 	@Test
 	void preflightWhenAllowedOriginThenOkWithoutToken() {
-		HttpHeaders headers = this.client.options()
-			.uri("/api/tasks")
-			.header(HttpHeaders.ORIGIN, ALLOWED)
-			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
-			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization,content-type")
-			.exchange()
-			.expectStatus()
+		HttpHeaders headers = preflight(ALLOWED, "POST", "authorization,content-type").expectStatus()
 			.isOk()
 			.expectHeader()
 			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, ALLOWED)
@@ -42,13 +37,7 @@ class CorsTests extends ApiTestSupport {
 
 	@Test
 	void preflightWhenTraceAndRequestIdHeadersThenAllowed() {
-		HttpHeaders headers = this.client.options()
-			.uri("/api/tasks")
-			.header(HttpHeaders.ORIGIN, ALLOWED)
-			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "GET")
-			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization,traceparent,x-request-id")
-			.exchange()
-			.expectStatus()
+		HttpHeaders headers = preflight(ALLOWED, "GET", "authorization,traceparent,x-request-id").expectStatus()
 			.isOk()
 			.returnResult(Void.class)
 			.getResponseHeaders();
@@ -58,13 +47,7 @@ class CorsTests extends ApiTestSupport {
 
 	@Test
 	void preflightWhenOtherOriginThenForbiddenWithoutAllowOrigin() {
-		this.client.options()
-			.uri("/api/tasks")
-			.header(HttpHeaders.ORIGIN, "https://evil.example")
-			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, "POST")
-			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, "authorization,content-type")
-			.exchange()
-			.expectStatus()
+		preflight("https://evil.example", "POST", "authorization,content-type").expectStatus()
 			.isForbidden()
 			.expectHeader()
 			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
@@ -114,6 +97,15 @@ class CorsTests extends ApiTestSupport {
 			.isForbidden()
 			.expectHeader()
 			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+	}
+
+	private WebTestClient.ResponseSpec preflight(String origin, String method, String requestHeaders) {
+		return this.client.options()
+			.uri("/api/tasks")
+			.header(HttpHeaders.ORIGIN, origin)
+			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, method)
+			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, requestHeaders)
+			.exchange();
 	}
 
 }
