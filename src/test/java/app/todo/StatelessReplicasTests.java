@@ -1,21 +1,16 @@
 package app.todo;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -28,47 +23,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Whatever one instance writes, hands out (cursors) or accepts (tokens), the other
  * honours; so requests of one client may land on any replica.
  */
+@ExtendWith(Replicas.Extension.class)
 class StatelessReplicasTests {
 
 	private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>;\\s*rel=\"next\"");
-
-	private static EmbeddedPostgres database;
-
-	private static final List<ConfigurableApplicationContext> replicas = new ArrayList<>();
 
 	private static WebTestClient first;
 
 	private static WebTestClient second;
 
 	@BeforeAll
-	static void startTwoReplicas() throws IOException {
-		database = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
-		// One after the other, as a rolling deployment does: the first migrates the
-		// schema
-		first = start();
-		second = start();
-	}
-
-	private static WebTestClient start() {
-		// Arguments, as they outrank application.yaml and the environment it reads
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(TodoApplication.class).run(
-				"--server.port=0",
-				"--todo.database.url=postgresql://postgres:postgres@127.0.0.1:" + database.getPort() + "/postgres",
-				"--todo.auth.secret=" + TestIdentityProvider.SECRET, "--todo.auth.url=");
-		replicas.add(context);
-		String port = context.getEnvironment().getRequiredProperty("local.server.port");
-		return WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + port)
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
-	}
-
-	@AfterAll
-	static void stop() throws IOException {
-		replicas.forEach(ConfigurableApplicationContext::close);
-		if (database != null) {
-			database.close();
-		}
+	static void replicas(Replicas replicas) {
+		first = replicas.first();
+		second = replicas.second();
 	}
 
 	@Test

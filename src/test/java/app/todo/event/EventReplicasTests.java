@@ -1,26 +1,17 @@
 package app.todo.event;
 
-import java.io.IOException;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import app.todo.Replicas;
 import app.todo.TestIdentityProvider;
-import app.todo.TodoApplication;
+import app.todo.task.TaskRequests;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
@@ -32,42 +23,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one opens a stream on the other, and a listening connection that is lost misses
  * nothing.
  */
+@ExtendWith(Replicas.Extension.class)
 class EventReplicasTests {
 
-	private static EmbeddedPostgres database;
-
-	private static final List<ConfigurableApplicationContext> replicas = new ArrayList<>();
+	private static Replicas replicas;
 
 	private static WebTestClient first;
 
 	private static WebTestClient second;
 
 	@BeforeAll
-	static void startTwoReplicas() throws IOException {
-		database = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
-		first = start();
-		second = start();
-	}
-
-	private static WebTestClient start() {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(TodoApplication.class).run(
-				"--server.port=0",
-				"--todo.database.url=postgresql://postgres:postgres@127.0.0.1:" + database.getPort() + "/postgres",
-				"--todo.auth.secret=" + TestIdentityProvider.SECRET, "--todo.auth.url=");
-		replicas.add(context);
-		String port = context.getEnvironment().getRequiredProperty("local.server.port");
-		return WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + port)
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
-	}
-
-	@AfterAll
-	static void stop() throws IOException {
-		replicas.forEach(ConfigurableApplicationContext::close);
-		if (database != null) {
-			database.close();
-		}
+	static void replicas(Replicas started) {
+		replicas = started;
+		first = started.first();
+		second = started.second();
 	}
 
 	@Test
@@ -125,39 +94,19 @@ class EventReplicasTests {
 		}
 	}
 
-	private static int listeners() throws SQLException {
-		try (Connection connection = database.getPostgresDatabase().getConnection();
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement
-					.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
-							+ ChangeListener.APPLICATION_NAME + "'")) {
-			rows.next();
-			return rows.getInt(1);
-		}
+	private static long listeners() throws SQLException {
+		return replicas.queryForLong("SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+				+ ChangeListener.APPLICATION_NAME + "'");
 	}
 
 	private static void terminateListeners() throws SQLException {
-		try (Connection connection = database.getPostgresDatabase().getConnection();
-				Statement statement = connection.createStatement()) {
-			statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
-					+ ChangeListener.APPLICATION_NAME + "'");
-		}
+		replicas.queryForLong("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '"
+				+ ChangeListener.APPLICATION_NAME + "'");
 	}
 
 	private static long create(WebTestClient replica, String token, String title) {
-		String location = replica.post()
-			.uri("/api/tasks")
-			.headers((headers) -> headers.setBearerAuth(token))
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"title\": \"" + title + "\"}")
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.returnResult(Void.class)
-			.getResponseHeaders()
-			.getLocation()
-			.getPath();
-		return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+		return TaskRequests.create(replica.mutate().defaultHeaders((headers) -> headers.setBearerAuth(token)).build(),
+				"{\"title\": \"" + title + "\"}");
 	}
 
 }

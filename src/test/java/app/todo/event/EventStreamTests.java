@@ -16,6 +16,7 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import app.todo.ApiTestSupport;
+import app.todo.task.TaskRequests;
 import app.todo.TestIdentityProvider;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -422,18 +423,7 @@ class EventStreamTests extends ApiTestSupport {
 	}
 
 	private long create(String user, String title) {
-		String location = as(user).post()
-			.uri("/api/tasks")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue("{\"title\": \"" + title + "\"}")
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.returnResult(Void.class)
-			.getResponseHeaders()
-			.getLocation()
-			.getPath();
-		return Long.parseLong(location.substring(location.lastIndexOf('/') + 1));
+		return TaskRequests.create(as(user), "{\"title\": \"" + title + "\"}");
 	}
 
 }

@@ -17,6 +17,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import static app.todo.task.TaskRequests.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -476,20 +477,6 @@ class TaskApiTests extends ApiTestSupport {
 		alice.get().uri("/api/tasks?limit=1&cursor=" + tampered).exchange().expectStatus().isBadRequest();
 		alice.get().uri("/api/tasks?limit=1&cursor=" + cursor + "&offset=1").exchange().expectStatus().isBadRequest();
 		alice.get().uri(next).exchange().expectStatus().isOk();
-	}
-
-	static long create(WebTestClient client, String json) {
-		return client.post()
-			.uri("/api/tasks")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(json)
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Task.class)
-			.returnResult()
-			.getResponseBody()
-			.id();
 	}
 
 	private static String completedAt(WebTestClient client, long id) {

@@ -16,7 +16,8 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec;
 
-import static app.todo.task.TaskApiTests.create;
+import static app.todo.task.TaskRequests.create;
+import static app.todo.task.TaskRequests.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -214,17 +215,6 @@ class TaskBulkApiTests extends ApiTestSupport {
 
 	private static ResponseSpec send(WebTestClient client, String uri, String body) {
 		return client.post().uri(uri).contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
-	}
-
-	private static Task get(WebTestClient client, long id) {
-		return client.get()
-			.uri("/api/tasks/{id}", id)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Task.class)
-			.returnResult()
-			.getResponseBody();
 	}
 
 	private static Map<String, Object> map(String body) {

@@ -22,6 +22,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import static app.todo.task.TaskRequests.create;
+import static app.todo.task.TaskRequests.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -112,7 +114,7 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 	@ValueSource(strings = { "\"1\"", "W/\"1\"", "\"7\", \"1\"", "*", "\"x\",W/\"1\"" })
 	void getWhenIfNoneMatchNamesTheCurrentVersionThenNotModifiedWithoutABody(String ifNoneMatch) {
 		WebTestClient client = as(newUser());
-		long id = TaskApiTests.create(client, "{\"title\": \"Cached\"}");
+		long id = create(client, "{\"title\": \"Cached\"}");
 		for (WebTestClient.RequestHeadersUriSpec<?> method : List.of(client.get(), client.head())) {
 			method.uri("/api/tasks/{id}", id)
 				.header(HttpHeaders.IF_NONE_MATCH, ifNoneMatch)
@@ -129,7 +131,7 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 	@Test
 	void getWhenIfNoneMatchNamesAnOlderVersionThenTheTask() {
 		WebTestClient client = as(newUser());
-		long id = TaskApiTests.create(client, "{\"title\": \"Cached\"}");
+		long id = create(client, "{\"title\": \"Cached\"}");
 		patch(client, id, null, "{\"title\": \"Changed\"}").expectStatus().isOk();
 		client.get()
 			.uri("/api/tasks/{id}", id)
@@ -146,7 +148,7 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 
 	@Test
 	void getWhenIfNoneMatchButTheTaskIsAnotherUsersThenNotFound() {
-		long id = TaskApiTests.create(as(newUser()), "{\"title\": \"Alice's\"}");
+		long id = create(as(newUser()), "{\"title\": \"Alice's\"}");
 		as(newUser()).get()
 			.uri("/api/tasks/{id}", id)
 			.header(HttpHeaders.IF_NONE_MATCH, "*")
@@ -191,7 +193,7 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 		for (PathForm form : PathForm.values()) {
 			String user = newUser();
 			WebTestClient client = as(user);
-			long id = TaskApiTests.create(client, "{\"title\": \"Original\"}");
+			long id = create(client, "{\"title\": \"Original\"}");
 			patch(client, id, "\"1\"", "{\"description\": \"Seen by someone else\"}").expectStatus().isOk();
 			Task before = get(client, id);
 			// "1" is stale; W/"2" names the current version but If-Match compares
@@ -219,7 +221,7 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 	void writeWhenIfMatchNamesTheCurrentVersionOrAnyThenItIsMade(Write write) {
 		for (String ifMatch : List.of("\"1\"", "\"5\", \"1\"", "*")) {
 			WebTestClient client = as(newUser());
-			long id = TaskApiTests.create(client, "{\"title\": \"Original\"}");
+			long id = create(client, "{\"title\": \"Original\"}");
 			write.send(client, "/api/tasks", id, ifMatch).expectStatus().isEqualTo(write.success());
 			if (write == Write.DELETE) {
 				client.get().uri("/api/tasks/{id}", id).exchange().expectStatus().isNotFound();
@@ -233,7 +235,7 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 	@ParameterizedTest
 	@EnumSource(Write.class)
 	void writeWhenIfMatchButTheTaskIsMissingOrAnotherUsersThenNotFound(Write write) {
-		long alices = TaskApiTests.create(as(newUser()), "{\"title\": \"Alice's\"}");
+		long alices = create(as(newUser()), "{\"title\": \"Alice's\"}");
 		WebTestClient bob = as(newUser());
 		for (String ifMatch : List.of("\"1\"", "*", "\"2\"")) {
 			write.send(bob, "/api/tasks", alices, ifMatch).expectStatus().isNotFound();
@@ -244,7 +246,7 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 	@Test
 	void deleteWhenIfMatchIsStaleThenTheTaskStays() {
 		WebTestClient client = as(newUser());
-		long id = TaskApiTests.create(client, "{\"title\": \"Keep me\"}");
+		long id = create(client, "{\"title\": \"Keep me\"}");
 		patch(client, id, null, "{\"title\": \"Kept\"}").expectStatus().isOk();
 		client.delete()
 			.uri("/api/tasks/{id}", id)
@@ -269,7 +271,7 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 	void parallelWritesWithTheSameIfMatchHaveExactlyOneWinnerPerVersion() {
 		String user = newUser();
 		WebTestClient client = as(user);
-		long id = TaskApiTests.create(client, "{\"title\": \"Contended\"}");
+		long id = create(client, "{\"title\": \"Contended\"}");
 		WebClient web = WebClient.builder()
 			.baseUrl("http://localhost:" + this.port)
 			.defaultHeaders((headers) -> headers.setBearerAuth(identityProvider.hs256(user)))
@@ -310,7 +312,7 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 	void conditionalHeaderWhenLongListsThenAnswersWithoutDroppingAndOthersAreServed() {
 		String user = newUser();
 		WebTestClient client = as(user);
-		long id = TaskApiTests.create(client, "{\"title\": \"Listed\"}");
+		long id = create(client, "{\"title\": \"Listed\"}");
 		String manyTags = String.join(",", java.util.Collections.nCopies(908, "\"1\""));
 		String manyCommas = "\"1\"" + ",".repeat(2048);
 		client.get()
@@ -342,7 +344,7 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 		patch(client, id, manyCommas.replace("1", "2"), "{\"description\": \"Again\"}").expectStatus().isOk();
 		// 50 hostile requests at once, and another user's list beside them
 		String other = newUser();
-		TaskApiTests.create(as(other), "{\"title\": \"Bystander\"}");
+		create(as(other), "{\"title\": \"Bystander\"}");
 		WebClient web = WebClient.builder()
 			.baseUrl("http://localhost:" + this.port)
 			.defaultHeaders((headers) -> headers.setBearerAuth(identityProvider.hs256(user)))
@@ -375,17 +377,6 @@ class TaskConditionalRequestTests extends ApiTestSupport {
 			.contentType(MERGE_PATCH)
 			.bodyValue(json);
 		return ((ifMatch != null) ? request.header(HttpHeaders.IF_MATCH, ifMatch) : request).exchange();
-	}
-
-	private static Task get(WebTestClient client, long id) {
-		return client.get()
-			.uri("/api/tasks/{id}", id)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Task.class)
-			.returnResult()
-			.getResponseBody();
 	}
 
 }

@@ -1,7 +1,6 @@
 package app.todo.task;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +22,10 @@ import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.test.web.reactive.server.WebTestClient.RequestBodySpec;
 
+import static app.todo.task.TaskRequests.create;
+import static app.todo.task.TaskRequests.createTask;
+import static app.todo.task.TaskRequests.list;
+import static app.todo.task.TaskRequests.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -87,7 +90,7 @@ class TaskIsolationTests extends ApiTestSupport {
 		WebTestClient asBob = as(bob);
 		long alicesTask = create(asAlice, "/api/tasks", """
 				{"title": "Alice's", "description": "private", "priority": "high", "tags": ["secret"]}""");
-		Map<String, Object> original = get(asAlice, alicesTask);
+		Map<String, Object> original = read(asAlice, alicesTask);
 		long missing = create(asBob, "/api/tasks", "{\"title\": \"gone\"}");
 		asBob.delete().uri("/api/tasks/{id}", missing).exchange().expectStatus().isNoContent();
 		for (PathForm form : PathForm.values()) {
@@ -109,7 +112,7 @@ class TaskIsolationTests extends ApiTestSupport {
 			assertThat(new String(foreign.getResponseBodyContent(), StandardCharsets.UTF_8)).doesNotContain("Alice's",
 					"private", "secret", alice);
 		}
-		assertThat(get(asAlice, alicesTask)).isEqualTo(original);
+		assertThat(read(asAlice, alicesTask)).isEqualTo(original);
 		assertThat(ids(asBob, "/api/tasks")).isEmpty();
 	}
 
@@ -122,8 +125,8 @@ class TaskIsolationTests extends ApiTestSupport {
 		long open = create(asAlice, "/api/tasks", "{\"title\": \"Alice open\", \"due_date\": \"2026-12-01\"}");
 		long done = create(asAlice, "/api/" + alice + "/tasks", "{\"title\": \"Alice done\", \"completed\": true}");
 		long bobs = create(asBob, "/api/tasks", "{\"title\": \"Bob's\"}");
-		Map<String, Object> openBefore = get(asAlice, open);
-		Map<String, Object> doneBefore = get(asAlice, done);
+		Map<String, Object> openBefore = read(asAlice, open);
+		Map<String, Object> doneBefore = read(asAlice, done);
 		for (PathForm form : PathForm.values()) {
 			String tasks = form.tasks(bob);
 			for (long id : List.of(open, done)) {
@@ -133,8 +136,8 @@ class TaskIsolationTests extends ApiTestSupport {
 				}
 			}
 		}
-		assertThat(get(asAlice, open)).isEqualTo(openBefore);
-		assertThat(get(asAlice, done)).isEqualTo(doneBefore);
+		assertThat(read(asAlice, open)).isEqualTo(openBefore);
+		assertThat(read(asAlice, done)).isEqualTo(doneBefore);
 		assertThat(openBefore).containsEntry("version", 1)
 			.containsEntry("title", "Alice open")
 			.containsEntry("completed", false);
@@ -159,7 +162,7 @@ class TaskIsolationTests extends ApiTestSupport {
 		WebTestClient asAlice = as(alice);
 		WebTestClient asBob = as(newUser());
 		long id = create(asAlice, "/api/tasks", "{\"title\": \"Alice's\"}");
-		Map<String, Object> original = get(asAlice, id);
+		Map<String, Object> original = read(asAlice, id);
 		String alicesPath = "/api/" + alice + "/tasks";
 		for (Call call : Call.values()) {
 			EntityExchangeResult<byte[]> result = call.send(asBob, call.uri(alicesPath, id));
@@ -174,7 +177,7 @@ class TaskIsolationTests extends ApiTestSupport {
 			.exchange()
 			.expectStatus()
 			.isForbidden();
-		assertThat(get(asAlice, id)).isEqualTo(original);
+		assertThat(read(asAlice, id)).isEqualTo(original);
 		assertThat(ids(asAlice, "/api/tasks")).containsExactly(id);
 	}
 
@@ -189,7 +192,7 @@ class TaskIsolationTests extends ApiTestSupport {
 				"{\"title\": \"Planted\", \"user_id\": \"" + alice + "\", \"userId\": \"" + alice + "\"}");
 		long id = ((Number) task.get("id")).longValue();
 		assertThat(task).containsEntry("user_id", bob);
-		assertThat(get(asBob, id)).containsEntry("user_id", bob);
+		assertThat(read(asBob, id)).containsEntry("user_id", bob);
 		asAlice.get().uri("/api/tasks/{id}", id).exchange().expectStatus().isNotFound();
 		assertThat(ids(asAlice, "/api/tasks")).isEmpty();
 		assertThat(ids(asBob, "/api/tasks")).containsExactly(id);
@@ -228,54 +231,11 @@ class TaskIsolationTests extends ApiTestSupport {
 			.isEqualTo(id);
 		asAlice.get().uri("/api/tasks/{id}", id).exchange().expectStatus().isNotFound();
 		assertThat(ids(asAlice, "/api/tasks")).isEmpty();
-		assertThat(get(asBob, id)).containsEntry("user_id", bob);
-	}
-
-	private static long create(WebTestClient client, String tasks, String body) {
-		return ((Number) createTask(client, tasks, body).get("id")).longValue();
-	}
-
-	private static Map<String, Object> createTask(WebTestClient client, String tasks, String body) {
-		return json.readValue(client.post()
-			.uri(tasks)
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody(), new TypeReference<Map<String, Object>>() {
-			});
-	}
-
-	private static Map<String, Object> get(WebTestClient client, long id) {
-		return json.readValue(client.get()
-			.uri("/api/tasks/{id}", id)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody(), new TypeReference<Map<String, Object>>() {
-			});
+		assertThat(read(asBob, id)).containsEntry("user_id", bob);
 	}
 
 	private static List<Long> ids(WebTestClient client, String uri) {
-		List<Map<String, Object>> tasks = json.readValue(client.get()
-			.uri(uri)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody(), new TypeReference<List<Map<String, Object>>>() {
-			});
-		List<Long> ids = new ArrayList<>();
-		for (Map<String, Object> task : tasks) {
-			ids.add(((Number) task.get("id")).longValue());
-		}
-		return ids;
+		return list(client, uri).stream().map((task) -> ((Number) task.get("id")).longValue()).toList();
 	}
 
 	private static Map<String, Object> problemOf(EntityExchangeResult<byte[]> result) {

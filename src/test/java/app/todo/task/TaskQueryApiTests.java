@@ -19,7 +19,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import static app.todo.task.TaskApiTests.create;
+import static app.todo.task.TaskRequests.create;
 import static app.todo.task.TaskApiTests.nextLink;
 import static org.assertj.core.api.Assertions.assertThat;
 

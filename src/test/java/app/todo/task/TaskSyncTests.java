@@ -57,9 +57,9 @@ class TaskSyncTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		String tasks = form.tasks(user);
-		long kept = TaskApiTests.create(client, "{\"title\": \"Kept\"}");
-		long changed = TaskApiTests.create(client, "{\"title\": \"Changed\"}");
-		long deleted = TaskApiTests.create(client, "{\"title\": \"Deleted\"}");
+		long kept = TaskRequests.create(client, "{\"title\": \"Kept\"}");
+		long changed = TaskRequests.create(client, "{\"title\": \"Changed\"}");
+		long deleted = TaskRequests.create(client, "{\"title\": \"Deleted\"}");
 		SyncPage full = sync(client, tasks, "*");
 		assertThat(full.ids()).containsExactlyInAnyOrder(kept, changed, deleted);
 		assertThat(full.next()).isNull();
@@ -72,7 +72,7 @@ class TaskSyncTests extends ApiTestSupport {
 			.expectStatus()
 			.isOk();
 		client.delete().uri("/api/tasks/{id}", deleted).exchange().expectStatus().isNoContent();
-		long added = TaskApiTests.create(client, "{\"title\": \"Added\"}");
+		long added = TaskRequests.create(client, "{\"title\": \"Added\"}");
 
 		SyncPage delta = sync(client, tasks, full.token());
 		assertThat(delta.ids()).containsExactlyInAnyOrder(changed, deleted, added);
@@ -88,7 +88,7 @@ class TaskSyncTests extends ApiTestSupport {
 	@Test
 	void headAnswersWithTheSyncTokenAndNoBody() {
 		WebTestClient client = as(newUser());
-		TaskApiTests.create(client, "{\"title\": \"One\"}");
+		TaskRequests.create(client, "{\"title\": \"One\"}");
 		client.head()
 			.uri("/api/tasks?updated_since=*")
 			.exchange()
@@ -103,9 +103,9 @@ class TaskSyncTests extends ApiTestSupport {
 	@Test
 	void aTimestampWithinTheRetentionGivesTheChangesSinceThen() {
 		WebTestClient client = as(newUser());
-		long before = TaskApiTests.create(client, "{\"title\": \"Before\"}");
+		long before = TaskRequests.create(client, "{\"title\": \"Before\"}");
 		Instant between = Instant.parse((String) sync(client, "/api/tasks", "*").item(before).get("updated_at"));
-		long after = TaskApiTests.create(client, "{\"title\": \"After\"}");
+		long after = TaskRequests.create(client, "{\"title\": \"After\"}");
 		client.delete().uri("/api/tasks/{id}", before).exchange().expectStatus().isNoContent();
 		SyncPage page = sync(client, "/api/tasks", between.toString());
 		assertThat(page.ids()).containsExactlyInAnyOrder(after, before);
@@ -145,7 +145,7 @@ class TaskSyncTests extends ApiTestSupport {
 	void aTokenThatWasTamperedWithOrIsAnotherUsersIsABadRequest() {
 		String alice = newUser();
 		WebTestClient client = as(alice);
-		TaskApiTests.create(client, "{\"title\": \"Mine\"}");
+		TaskRequests.create(client, "{\"title\": \"Mine\"}");
 		String token = sync(client, "/api/tasks", "*").token();
 		String tampered = token.substring(0, 3) + ((token.charAt(3) == 'A') ? 'B' : 'A') + token.substring(4);
 		for (String bad : List.of(tampered, token + "x", token.substring(0, token.indexOf('.')), "abc.def", "-",
@@ -183,7 +183,7 @@ class TaskSyncTests extends ApiTestSupport {
 		WebTestClient client = as(newUser());
 		List<Long> ids = new ArrayList<>();
 		for (int i = 0; i < 7; i++) {
-			ids.add(TaskApiTests.create(client, "{\"title\": \"Task " + i + "\"}"));
+			ids.add(TaskRequests.create(client, "{\"title\": \"Task " + i + "\"}"));
 		}
 		SyncPage page = sync(client, "/api/tasks", "*", 3);
 		List<Long> seen = new ArrayList<>(page.ids());
@@ -221,8 +221,8 @@ class TaskSyncTests extends ApiTestSupport {
 	void aChangeCommittedAfterATokenWasHandedOutIsInTheNextSync() {
 		String user = newUser();
 		WebTestClient client = as(user);
-		long late = TaskApiTests.create(client, "{\"title\": \"Before\"}");
-		long other = TaskApiTests.create(client, "{\"title\": \"Other\"}");
+		long late = TaskRequests.create(client, "{\"title\": \"Before\"}");
+		long other = TaskRequests.create(client, "{\"title\": \"Other\"}");
 		String token = sync(client, "/api/tasks", "*").token();
 
 		Connection connection = Mono.from(this.connectionFactory.create()).block(TIMEOUT);
@@ -261,11 +261,11 @@ class TaskSyncTests extends ApiTestSupport {
 		String alice = newUser();
 		WebTestClient aliceClient = as(alice);
 		WebTestClient bobClient = as(newUser());
-		long bobs = TaskApiTests.create(bobClient, "{\"title\": \"Bob's\"}");
+		long bobs = TaskRequests.create(bobClient, "{\"title\": \"Bob's\"}");
 		String bobsToken = sync(bobClient, "/api/tasks", "*").token();
-		long alices = TaskApiTests.create(aliceClient, "{\"title\": \"Alice's\"}");
+		long alices = TaskRequests.create(aliceClient, "{\"title\": \"Alice's\"}");
 		aliceClient.delete().uri("/api/tasks/{id}", alices).exchange().expectStatus().isNoContent();
-		TaskApiTests.create(aliceClient, "{\"title\": \"Alice's second\"}");
+		TaskRequests.create(aliceClient, "{\"title\": \"Alice's second\"}");
 		assertThat(sync(bobClient, "/api/tasks", bobsToken).items()).isEmpty();
 		assertThat(sync(bobClient, "/api/tasks", Instant.now().minusSeconds(600).toString()).ids())
 			.containsExactly(bobs);
@@ -279,9 +279,9 @@ class TaskSyncTests extends ApiTestSupport {
 	void everyDeletePathLeavesTombstonesButDeletingTheUserLeavesNone() {
 		String user = newUser();
 		WebTestClient client = as(user);
-		long first = TaskApiTests.create(client, "{\"title\": \"One\", \"completed\": true}");
-		long second = TaskApiTests.create(client, "{\"title\": \"Two\", \"completed\": true}");
-		long third = TaskApiTests.create(client, "{\"title\": \"Three\"}");
+		long first = TaskRequests.create(client, "{\"title\": \"One\", \"completed\": true}");
+		long second = TaskRequests.create(client, "{\"title\": \"Two\", \"completed\": true}");
+		long third = TaskRequests.create(client, "{\"title\": \"Three\"}");
 		String token = sync(client, "/api/tasks", "*").token();
 		this.db.sql("DELETE FROM tasks WHERE user_id = :user AND completed")
 			.bind("user", user)

@@ -39,6 +39,9 @@ import org.springframework.test.web.reactive.server.WebTestClient.RequestBodySpe
 import org.springframework.test.web.reactive.server.WebTestClient.ResponseSpec;
 import org.springframework.web.util.UriUtils;
 
+import static app.todo.task.TaskRequests.create;
+import static app.todo.task.TaskRequests.list;
+import static app.todo.task.TaskRequests.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -105,12 +108,12 @@ class BadRequestTests extends ApiTestSupport {
 		String alice = newUser();
 		WebTestClient client = as(alice);
 		long id = create(client, ORIGINAL);
-		Map<String, Object> original = get(client, id);
+		Map<String, Object> original = read(client, id);
 		String bobsPath = PathForm.USER.tasks(newUser());
 		String uri = call.uri(bobsPath, id);
 		Map<String, Object> problem = expectProblem(call.send(client, bobsPath, id), HttpStatus.FORBIDDEN, uri);
 		assertThat(problem.get("detail")).isEqualTo("The user in the path is not the signed-in user.");
-		assertThat(get(client, id)).isEqualTo(original);
+		assertThat(read(client, id)).isEqualTo(original);
 		assertThat(list(client, "/api/tasks")).hasSize(1);
 	}
 
@@ -212,12 +215,12 @@ class BadRequestTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		long existing = create(client, ORIGINAL);
-		Map<String, Object> original = get(client, existing);
+		Map<String, Object> original = read(client, existing);
 		String tasks = form.tasks(user);
 		Map<String, Object> problem = expectProblem(call.send(client, tasks, id), HttpStatus.NOT_FOUND,
 				call.uri(tasks, id));
 		assertThat(problem.get("detail")).isEqualTo("No such task.");
-		assertThat(get(client, existing)).isEqualTo(original);
+		assertThat(read(client, existing)).isEqualTo(original);
 	}
 
 	@Test
@@ -271,10 +274,10 @@ class BadRequestTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		long id = create(client, ORIGINAL);
-		Map<String, Object> original = get(client, id);
+		Map<String, Object> original = read(client, id);
 		String uri = (method == HttpMethod.POST) ? form.tasks(user) : form.tasks(user) + "/" + id;
 		expectProblem(send(client, method, uri, MediaType.APPLICATION_JSON, body), HttpStatus.BAD_REQUEST, uri);
-		assertThat(get(client, id)).isEqualTo(original);
+		assertThat(read(client, id)).isEqualTo(original);
 		assertThat(list(client, "/api/tasks")).hasSize(1);
 	}
 
@@ -284,7 +287,7 @@ class BadRequestTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		long id = create(client, ORIGINAL);
-		Map<String, Object> original = get(client, id);
+		Map<String, Object> original = read(client, id);
 		String tasks = form.tasks(user);
 		expectProblem(send(client, HttpMethod.POST, tasks, MediaType.APPLICATION_JSON, null), HttpStatus.BAD_REQUEST,
 				tasks);
@@ -292,7 +295,7 @@ class BadRequestTests extends ApiTestSupport {
 				HttpStatus.BAD_REQUEST, tasks + "/" + id);
 		expectProblem(send(client, HttpMethod.PATCH, tasks + "/" + id, MERGE_PATCH, null), HttpStatus.BAD_REQUEST,
 				tasks + "/" + id);
-		assertThat(get(client, id)).isEqualTo(original);
+		assertThat(read(client, id)).isEqualTo(original);
 		assertThat(list(client, "/api/tasks")).hasSize(1);
 	}
 
@@ -408,13 +411,13 @@ class BadRequestTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		long id = create(client, ORIGINAL);
-		Map<String, Object> original = get(client, id);
+		Map<String, Object> original = read(client, id);
 		String uri = (method == HttpMethod.POST) ? form.tasks(user) : form.tasks(user) + "/" + id;
 		MediaType type = (method == HttpMethod.PATCH) ? MERGE_PATCH : MediaType.APPLICATION_JSON;
 		Map<String, Object> problem = expectProblem(send(client, method, uri, type, body),
 				HttpStatus.UNPROCESSABLE_CONTENT, uri);
 		assertErrors(problem, fields);
-		assertThat(get(client, id)).isEqualTo(original);
+		assertThat(read(client, id)).isEqualTo(original);
 		assertThat(list(client, "/api/tasks")).hasSize(1);
 	}
 
@@ -424,13 +427,13 @@ class BadRequestTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		long id = create(client, ORIGINAL);
-		Map<String, Object> original = get(client, id);
+		Map<String, Object> original = read(client, id);
 		String uri = form.tasks(user) + "/" + id + "/complete";
 		for (String body : List.of("{\"completed\": \"yes\"}", "{\"completed\": 1}", "{\"completed\": null}")) {
 			assertErrors(expectProblem(send(client, HttpMethod.PATCH, uri, MediaType.APPLICATION_JSON, body),
 					HttpStatus.UNPROCESSABLE_CONTENT, uri), List.of("completed"));
 		}
-		assertThat(get(client, id)).isEqualTo(original);
+		assertThat(read(client, id)).isEqualTo(original);
 	}
 
 	@ParameterizedTest
@@ -521,12 +524,12 @@ class BadRequestTests extends ApiTestSupport {
 	void writeWhenBodyIsOver64KiBThenContentTooLargeForPutAndPatchToo() {
 		WebTestClient client = as(newUser());
 		long id = create(client, ORIGINAL);
-		Map<String, Object> original = get(client, id);
+		Map<String, Object> original = read(client, id);
 		expectProblem(send(client, HttpMethod.PUT, "/api/tasks/" + id, MediaType.APPLICATION_JSON, bodyOfSize(65_537)),
 				HttpStatus.CONTENT_TOO_LARGE, "/api/tasks/" + id);
 		expectProblem(send(client, HttpMethod.PATCH, "/api/tasks/" + id, MERGE_PATCH, bodyOfSize(65_537)),
 				HttpStatus.CONTENT_TOO_LARGE, "/api/tasks/" + id);
-		assertThat(get(client, id)).isEqualTo(original);
+		assertThat(read(client, id)).isEqualTo(original);
 	}
 
 	@Test
@@ -545,7 +548,7 @@ class BadRequestTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		long id = create(client, ORIGINAL);
-		Map<String, Object> original = get(client, id);
+		Map<String, Object> original = read(client, id);
 		String tasks = form.tasks(user);
 		String body = "{\"title\": \"Changed\"}";
 		expectProblem(send(client, HttpMethod.POST, tasks, MediaType.TEXT_PLAIN, body),
@@ -560,7 +563,7 @@ class BadRequestTests extends ApiTestSupport {
 				HttpStatus.UNSUPPORTED_MEDIA_TYPE, tasks);
 		expectProblem(send(client, HttpMethod.POST, tasks, MediaType.APPLICATION_XML, "<title>Changed</title>"),
 				HttpStatus.UNSUPPORTED_MEDIA_TYPE, tasks);
-		assertThat(get(client, id)).isEqualTo(original);
+		assertThat(read(client, id)).isEqualTo(original);
 		assertThat(list(client, "/api/tasks")).hasSize(1);
 	}
 
@@ -585,7 +588,7 @@ class BadRequestTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		long id = create(client, ORIGINAL);
-		Map<String, Object> original = get(client, id);
+		Map<String, Object> original = read(client, id);
 		String tasks = form.tasks(user);
 		for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH)) {
 			String uri = (method == HttpMethod.POST) ? tasks : tasks + "/" + id;
@@ -604,7 +607,7 @@ class BadRequestTests extends ApiTestSupport {
 									+ "@example.com\", \"password\": \"long enough\", \"name\": \"X\"}"),
 					HttpStatus.UNSUPPORTED_MEDIA_TYPE, account);
 		}
-		assertThat(get(client, id)).isEqualTo(original);
+		assertThat(read(client, id)).isEqualTo(original);
 		assertThat(list(client, "/api/tasks")).hasSize(1);
 	}
 
@@ -648,7 +651,7 @@ class BadRequestTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		long id = create(client, ORIGINAL);
-		Map<String, Object> original = get(client, id);
+		Map<String, Object> original = read(client, id);
 		String tasks = form.tasks(user);
 		byte[] body = "{\"title\": \"Changed\"}".getBytes(StandardCharsets.UTF_8);
 		for (HttpMethod method : List.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH)) {
@@ -663,7 +666,7 @@ class BadRequestTests extends ApiTestSupport {
 			.uri(complete)
 			.bodyValue("{\"completed\": true}".getBytes(StandardCharsets.UTF_8))
 			.exchange(), HttpStatus.UNSUPPORTED_MEDIA_TYPE, complete);
-		assertThat(get(client, id)).isEqualTo(original);
+		assertThat(read(client, id)).isEqualTo(original);
 		assertThat(list(client, "/api/tasks")).hasSize(1);
 	}
 
@@ -698,12 +701,12 @@ class BadRequestTests extends ApiTestSupport {
 			.isEqualTo("high")
 			.jsonPath("$.version")
 			.isEqualTo(4);
-		Map<String, Object> before = get(client, id);
+		Map<String, Object> before = read(client, id);
 		expectProblem(send(client, HttpMethod.POST, tasks, MERGE_PATCH, "{\"title\": \"Merge\"}"),
 				HttpStatus.UNSUPPORTED_MEDIA_TYPE, tasks);
 		expectProblem(send(client, HttpMethod.PUT, tasks + "/" + id, MERGE_PATCH, "{\"title\": \"Merge\"}"),
 				HttpStatus.UNSUPPORTED_MEDIA_TYPE, tasks + "/" + id);
-		assertThat(get(client, id)).isEqualTo(before);
+		assertThat(read(client, id)).isEqualTo(before);
 		assertThat(list(client, "/api/tasks")).hasSize(1);
 	}
 
@@ -794,7 +797,7 @@ class BadRequestTests extends ApiTestSupport {
 		String user = newUser();
 		WebTestClient client = as(user);
 		long id = create(client, ORIGINAL);
-		Map<String, Object> original = get(client, id);
+		Map<String, Object> original = read(client, id);
 		String tasks = form.tasks(user);
 		RequestBodySpec request = client.method(call.method).uri(call.uri(tasks, id)).header(header, value);
 		if (call.contentType != null) {
@@ -804,7 +807,7 @@ class BadRequestTests extends ApiTestSupport {
 		Map<String, Object> problem = expectProblem(response, HttpStatus.BAD_REQUEST, call.uri(tasks, id));
 		assertThat(problem.get("header")).isEqualTo(header);
 		assertThat((String) problem.get("detail")).contains(header);
-		assertThat(get(client, id)).isEqualTo(original);
+		assertThat(read(client, id)).isEqualTo(original);
 	}
 
 	// 400: an Idempotency-Key that is not 1 to 255 visible ASCII characters, naming the
@@ -976,47 +979,6 @@ class BadRequestTests extends ApiTestSupport {
 			.body((message, context) -> message
 				.writeWith(Mono.just(DefaultDataBufferFactory.sharedInstance.wrap(bytes))))
 			.exchange();
-	}
-
-	private static long create(WebTestClient client, String body) {
-		Map<String, Object> task = json.readValue(client.post()
-			.uri("/api/tasks")
-			.contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(body)
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody(), new TypeReference<Map<String, Object>>() {
-			});
-		return ((Number) task.get("id")).longValue();
-	}
-
-	private static Map<String, Object> get(WebTestClient client, long id) {
-		return json.readValue(client.get()
-			.uri("/api/tasks/" + id)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody(), new TypeReference<Map<String, Object>>() {
-			});
-	}
-
-	private static List<Map<String, Object>> list(WebTestClient client, String uri) {
-		return json.readValue(client.get()
-			.uri(uri)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectHeader()
-			.contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody(), new TypeReference<List<Map<String, Object>>>() {
-			});
 	}
 
 }
