@@ -41,16 +41,9 @@ rm -f "$OUT/profile.md" "$OUT"/profile-*.collapsed
 log() { printf '\n== %s\n' "$*" >&2; }
 
 # --- set-up ---------------------------------------------------------------------------------
-need=()
-command -v wrk >/dev/null || need+=(wrk)
-PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-[ -n "$PG_BIN" ] && [ -x "$PG_BIN/pgbench" ] || need+=(postgresql postgresql-contrib)
-command -v psql >/dev/null || need+=(postgresql-client)
-if [ ${#need[@]} -gt 0 ]; then
-	log "Installing ${need[*]}"
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-	PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-fi
+# shellcheck source=src/ops/bench/postgres.sh
+. src/ops/bench/postgres.sh
+if command -v wrk >/dev/null; then postgres_install; else postgres_install wrk; fi
 JAR=$(ls target/todo-api-*.jar 2>/dev/null | head -1 || true)
 if [ -z "$JAR" ]; then
 	log "Building the API's jar"
@@ -78,17 +71,13 @@ ulimit -n 65536 2>/dev/null || true
 APP_PID=
 cleanup() {
 	stop_app
-	[ -f "$WORK/pg/postmaster.pid" ] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1 || true
+	postgres_stop "$WORK"
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap "exit 143" INT TERM
 
-log "PostgreSQL ($("$PG_BIN/postgres" --version)) on 127.0.0.1:$PG_PORT"
-chown postgres "$WORK"
-runuser -u postgres -- "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U todo >/dev/null
-runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w start -o \
-	"-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=512MB" >/dev/null
+postgres_start "$WORK" "$PG_PORT" -c max_connections=300 -c shared_buffers=512MB
 PSQL=(psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U todo)
 "${PSQL[@]}" -d postgres -c 'CREATE DATABASE todo' -c 'CREATE DATABASE pgbench'
 
