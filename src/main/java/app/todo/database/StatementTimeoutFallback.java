@@ -27,6 +27,12 @@ final class StatementTimeoutFallback implements ConnectionFactory {
 	/** What PgBouncer answers: a protocol violation naming the parameter. */
 	private static final String PROTOCOL_VIOLATION = "08P01";
 
+	private static final String WARNING = """
+			The database refused statement_timeout as a connection parameter, as a transaction-mode pooler does (%s): \
+			requests' statements run with the server's statement_timeout, not DATABASE_STATEMENT_TIMEOUT (%d ms). Set \
+			it for the database user on the server (ALTER ROLE ... SET statement_timeout) or in the pooler (PgBouncer's \
+			query_timeout); DATABASE_STATEMENT_TIMEOUT=0 leaves it to them without this warning.""";
+
 	private final ConnectionFactory withTimeout;
 
 	private final Duration timeout;
@@ -49,14 +55,7 @@ final class StatementTimeoutFallback implements ConnectionFactory {
 		return Mono.<Connection>from(this.withTimeout.create())
 			.onErrorResume(StatementTimeoutFallback::isRefusal, (ex) -> {
 				if (this.refused.compareAndSet(false, true)) {
-					logger
-						.warn("The database refused statement_timeout as a connection parameter, as a transaction-mode "
-								+ "pooler does (" + ex.getMessage() + "): requests' statements run with the server's "
-								+ "statement_timeout, not DATABASE_STATEMENT_TIMEOUT (" + this.timeout
-								+ "). Set it for the "
-								+ "database user on the server (ALTER ROLE ... SET statement_timeout) or in the pooler "
-								+ "(PgBouncer's query_timeout); DATABASE_STATEMENT_TIMEOUT=0 leaves it to them without this "
-								+ "warning.");
+					logger.warn(WARNING.formatted(ex.getMessage(), this.timeout.toMillis()));
 				}
 				return Mono.from(this.withoutTimeout.create());
 			});
