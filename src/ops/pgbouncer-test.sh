@@ -5,8 +5,9 @@
 # PostgreSQL. PostgreSQL 17 (the postgres:17 image) and PgBouncer from Debian trixie's archive
 # (a small image made here on the trixie base) run with podman on the host's network. Checks that
 #  1. PgBouncer is at least 1.21 (protocol-level prepared statements, max_prepared_statements);
-#  2. migrations ran through the pooler; sign-up, sign-in, create, read, list, edit with
-#     If-Match (a stale one is 412), delete, on either instance;
+#  2. migrations ran through the pooler; the pooler refused DATABASE_STATEMENT_TIMEOUT and
+#     each instance connected without it, warning once; sign-up, sign-in, create, read, list,
+#     edit with If-Match (a stale one is 412), delete, on either instance;
 #  3. 200 creates, 20 at a time over both instances, all 201, while PgBouncer serves the
 #     instances' client connections with fewer server connections, and its statistics show
 #     the named prepared statements (Parse) that r2dbc-postgresql sends, prepared again on
@@ -25,34 +26,66 @@
 # Settings: PGBOUNCER_TEST_PORT (18300: the instances on it and the next, PostgreSQL on +2,
 # PgBouncer on +3, all on 127.0.0.1), PGBOUNCER_TEST_POOL (3: PgBouncer's default_pool_size),
 # PGBOUNCER_TEST_PREPARED (200: its max_prepared_statements; 0 shows the test failing),
-# PGBOUNCER_TEST_TIMEOUT (600: seconds for the whole test), PGBOUNCER_TEST_REBUILD (1: make the
-# PgBouncer image anew), TODO_JAR, JAVA_HOME.
+# PGBOUNCER_TEST_TIMEOUT (600: seconds for the test once the images and the jar are there),
+# PGBOUNCER_TEST_REBUILD (1: make the PgBouncer image anew), TODO_JAR, JAVA_HOME.
 # One block, read whole before it runs: editing the file during a run cannot change the run
 {
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# Bounded in time: the test runs under timeout, which stops it (and its clean-up runs) when late
-if [[ -z ${PGBOUNCER_TEST_BOUNDED:-} ]]; then
-  PGBOUNCER_TEST_BOUNDED=1 exec timeout -k 60 "${PGBOUNCER_TEST_TIMEOUT:-600}" "$0" "$@"
-fi
-
-started=$(date +%s)
 fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
 pass() { printf 'ok: %s\n' "$*"; }
-[[ $(id -u) -eq 0 ]] || fail "run it as root (podman)"
-# As the image test does, where no container engine can be had
-if ! command -v podman >/dev/null && ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -q podman >/dev/null 2>&1 ||
-  { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q podman >/dev/null 2>&1; }; }; then
-  echo "SKIPPED: the PgBouncer test: podman cannot be installed from this machine's package sources"
-  exit 0
+image=localhost/todo-test/pgbouncer:trixie
+
+# --- What it needs: tools, images, the jar (before the time bound: from nothing, the base
+# images take a quarter of an hour) ------------------------------------------------------------
+if [[ -z ${PGBOUNCER_TEST_BOUNDED:-} ]]; then
+  started=$(date +%s)
+  [[ $(id -u) -eq 0 ]] || fail "run it as root (podman)"
+  missing=()
+  command -v psql >/dev/null || missing+=(postgresql-client)
+  command -v ss >/dev/null || missing+=(iproute2)
+  command -v curl >/dev/null || missing+=(curl)
+  command -v openssl >/dev/null || missing+=(openssl)
+  if ((${#missing[@]})); then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null; }
+  fi
+  # As the image test does, where no container engine can be had
+  if ! command -v podman >/dev/null && ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -q podman >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q podman >/dev/null 2>&1; }; }; then
+    echo "SKIPPED: the PgBouncer test: podman cannot be installed from this machine's package sources"
+    exit 0
+  fi
+  log=$(mktemp /tmp/todo-pgbouncer-test-build.XXXXXX) context=$(mktemp -d)
+  src/ops/base-images.sh 2>"$log" || { cat "$log"; rm -f "$log"; fail "the base images (src/ops/base-images.sh)"; }
+  if ! podman image exists "$image" || [[ -n ${PGBOUNCER_TEST_REBUILD:-} ]]; then
+    # Plain http to Debian's archive, as the base images are made
+    podman build -q --network host --pull=never -t "$image" -f - "$context" >"$log" 2>&1 <<'EOF' ||
+FROM localhost/todo-standin/debian:trixie
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends pgbouncer \
+ && apt-get clean && rm -rf /var/lib/apt/lists/* && pgbouncer --version
+USER postgres
+ENTRYPOINT ["pgbouncer"]
+EOF
+      { tail -30 "$log"; rm -f "$log"; fail "building the PgBouncer image"; }
+  fi
+  jar=${TODO_JAR:-$(ls target/todo-api-*.jar 2>/dev/null | grep -v -- '-plain\|\.original' | head -1 || true)}
+  if [[ -z ${TODO_JAR:-} ]] && { [[ -z $jar ]] || [[ -n $(find src/main pom.xml -newer "$jar" -type f | head -1) ]]; }; then
+    ./mvnw -B -q -DskipTests package >"$log" 2>&1 || { tail -30 "$log"; rm -f "$log"; fail "building the jar"; }
+    jar=$(ls target/todo-api-*.jar | grep -v -- '-plain\|\.original' | head -1)
+  fi
+  rm -rf "$log" "$context"
+  # The test itself is bounded in time: timeout stops it when late, and its clean-up runs
+  TODO_JAR=$jar PGBOUNCER_TEST_STARTED=$started PGBOUNCER_TEST_BOUNDED=1 \
+    exec timeout -k 60 "${PGBOUNCER_TEST_TIMEOUT:-600}" "$PWD/src/ops/pgbouncer-test.sh" "$@"
 fi
+started=$PGBOUNCER_TEST_STARTED
 
 base=${PGBOUNCER_TEST_PORT:-18300}
 port_a=$base port_b=$((base + 1)) pg_port=$((base + 2)) bouncer_port=$((base + 3))
 pool=${PGBOUNCER_TEST_POOL:-3}
 prepared=${PGBOUNCER_TEST_PREPARED:-200}
-image=localhost/todo-test/pgbouncer:trixie
 run=pgbouncer-test-$$
 password=$(openssl rand -hex 16) admin_password=$(openssl rand -hex 16)
 work=$(mktemp -d /tmp/todo-pgbouncer-test.XXXXXX)
@@ -80,19 +113,7 @@ trap cleanup EXIT
 trap 'exit 124' TERM
 trap 'exit 130' INT
 
-# --- Images and the jar ----------------------------------------------------------------------
-src/ops/base-images.sh 2>"$work/base-images.log" || fail "the base images (src/ops/base-images.sh)"
-if ! podman image exists "$image" || [[ -n ${PGBOUNCER_TEST_REBUILD:-} ]]; then
-  # Plain http to Debian's archive, as the base images are made
-  podman build -q --network host --pull=never -t "$image" -f - "$work" >"$work/pgbouncer-build.log" 2>&1 <<'EOF' ||
-FROM localhost/todo-standin/debian:trixie
-RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends pgbouncer \
- && apt-get clean && rm -rf /var/lib/apt/lists/* && pgbouncer --version
-USER postgres
-ENTRYPOINT ["pgbouncer"]
-EOF
-    fail "building the PgBouncer image (log above)"
-fi
+# --- PgBouncer's version, the jar ---------------------------------------------------------------
 bouncer_version=$(podman run --rm --network host "$image" --version | awk 'NR == 1 { print $NF }')
 IFS=. read -r major minor _ <<<"$bouncer_version"
 ((major > 1 || (major == 1 && minor >= 21))) ||
@@ -100,13 +121,8 @@ IFS=. read -r major minor _ <<<"$bouncer_version"
 pass "PgBouncer $bouncer_version from Debian trixie"
 
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
-jar=${TODO_JAR:-$(ls target/todo-api-*.jar 2>/dev/null | grep -v -- '-plain\|\.original' | head -1 || true)}
-if [[ -z ${TODO_JAR:-} ]] && { [[ -z $jar ]] || [[ -n $(find src/main pom.xml -newer "$jar" -type f | head -1) ]]; }; then
-  ./mvnw -B -q -DskipTests package >"$work/build.log" 2>&1 || fail "building the jar (log above)"
-  jar=$(ls target/todo-api-*.jar | grep -v -- '-plain\|\.original' | head -1)
-fi
 # A copy, so that a build meanwhile does not pull the jar from under the instances
-cp "$jar" "$work/todo-api.jar"
+cp "$TODO_JAR" "$work/todo-api.jar"
 
 # --- PostgreSQL and PgBouncer ----------------------------------------------------------------
 podman run -d --name "$run-postgres" --network host -e POSTGRES_DB=todo -e POSTGRES_USER=todo \
