@@ -158,8 +158,8 @@ default_pool_size = $pool
 min_pool_size = 0
 reserve_pool_size = 0
 max_client_conn = 200
-; Startup parameters that PgBouncer cannot carry over to a shared server connection: the
-; driver's defaults, and PostgreSQL's own (see docs/live-updates.md)
+; pgjdbc (the migrations) sends extra_float_digits, refused unless ignored, as Neon's pooler
+; ignores it; statement_timeout (the API's DATABASE_STATEMENT_TIMEOUT) stays refused, as there
 ignore_startup_parameters = extra_float_digits
 EOF
 printf '"todo" "%s"\n"bouncer" "%s"\n' "$password" "$admin_password" >"$work/pgbouncer/userlist.txt"
