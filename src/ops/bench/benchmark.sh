@@ -41,8 +41,8 @@ rm -f "$OUT/profile.md" "$OUT"/profile-*.collapsed
 log() { printf '\n== %s\n' "$*" >&2; }
 
 # --- set-up ---------------------------------------------------------------------------------
-# shellcheck source=src/ops/bench/postgres.sh
-. src/ops/bench/postgres.sh
+# shellcheck source=src/ops/bench/common.sh
+. src/ops/bench/common.sh
 if command -v wrk >/dev/null; then postgres_install; else postgres_install wrk; fi
 JAR=$(ls target/todo-api-*.jar 2>/dev/null | head -1 || true)
 if [ -z "$JAR" ]; then
@@ -110,7 +110,7 @@ seconds_since_start() { awk -v a="$STARTED_AT" -v b="$(date +%s.%N)" 'BEGIN {pri
 peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$APP_PID/status"; }
 peak_heap_mb() { grep -o '[0-9]*M->[0-9]*M' "$OUT/gc-api.log" | cut -dM -f1 | sort -n | tail -1; }
 stop_app() {
-	[ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
+	stop_process "$APP_PID"
 	APP_PID=
 }
 

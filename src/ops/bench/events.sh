@@ -34,8 +34,8 @@ BASE=http://127.0.0.1:$APP_PORT
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
-# shellcheck source=src/ops/bench/postgres.sh
-. src/ops/bench/postgres.sh
+# shellcheck source=src/ops/bench/common.sh
+. src/ops/bench/common.sh
 postgres_install
 JAR=$(ls target/todo-api-*.jar 2>/dev/null | head -1 || true)
 # Built again unless it is newer than every source
@@ -48,7 +48,7 @@ ulimit -n 65536 2>/dev/null || true
 
 APP_PID=
 cleanup() {
-	[ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
+	stop_process "$APP_PID"
 	postgres_stop "$WORK"
 	rm -rf "$WORK"
 }

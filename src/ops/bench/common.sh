@@ -1,8 +1,10 @@
-# Sourced by the benchmark scripts: a throw-away PostgreSQL, Debian's, on 127.0.0.1, owned by
-# the user todo with trust authentication.
+# Sourced by the benchmark scripts. A throw-away PostgreSQL, Debian's, on 127.0.0.1, owned by
+# the user todo with trust authentication:
 #   postgres_install [more Debian packages...]  sets PG_BIN; installs PostgreSQL (and more) when missing
 #   postgres_start DIR PORT [-c option=value...]  a new cluster in DIR, started
 #   postgres_stop DIR                              stops it, if it runs
+# And:
+#   stop_process PID                               TERM, then KILL after 20 s (a JVM out of heap may never exit)
 
 postgres_install() {
 	local need=("$@")
@@ -30,4 +32,15 @@ postgres_start() {
 postgres_stop() {
 	[ -f "$1/pg/postmaster.pid" ] || return 0
 	runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$1/pg" -m immediate stop >/dev/null 2>&1 || true
+}
+
+stop_process() {
+	[ -n "$1" ] || return 0
+	kill "$1" 2>/dev/null || return 0
+	for _ in $(seq 1 200); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
 }
