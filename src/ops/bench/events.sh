@@ -99,8 +99,8 @@ TICKS_START=$(cpu_ticks)
 sleep 30
 TICKS_END=$(cpu_ticks)
 HEAP_IDLE=$(heap_mb)
-# What the streams hold, live objects only: the first lines of the class histogram
-"$(dirname "$JAVA")/jcmd" "$APP_PID" GC.class_histogram | head -40 >"$OUT/events-histogram.txt"
+# What the streams hold: the class histogram of live objects
+"$(dirname "$JAVA")/jcmd" "$APP_PID" GC.class_histogram >"$OUT/events-histogram.txt"
 RSS_IDLE=$(rss_mb)
 THREADS_IDLE=$(threads)
 wait "$LOAD_PID" || true

@@ -49,4 +49,14 @@ class EventPropertiesTests {
 			.withMessageContaining("heartbeat");
 	}
 
+	@Test
+	void maxStreamsWhenUnsetThenAsManyAsTheHeapHolds() {
+		assertThat(new EventProperties(null, null, 10, Duration.ofSeconds(15)).maxStreams())
+			.isEqualTo(EventProperties.streamsTheHeapHolds(Runtime.getRuntime().maxMemory()));
+		assertThat(EventProperties.streamsTheHeapHolds(256L * 1024 * 1024)).isEqualTo(3413);
+		assertThat(EventProperties.streamsTheHeapHolds(512L * 1024 * 1024)).isEqualTo(8874);
+		assertThat(EventProperties.streamsTheHeapHolds(64L * 1024 * 1024)).isEqualTo(100);
+		assertThat(EventProperties.streamsTheHeapHolds(64L * 1024 * 1024 * 1024)).isEqualTo(100_000);
+	}
+
 }
