@@ -193,9 +193,10 @@ class DatabaseTlsTests {
 	}
 
 	private static void assertStartFails(String databaseUrl) {
-		assertThatException().isThrownBy(() -> SpringApplication.run(TodoApplication.class,
-				"--todo.database.url=" + databaseUrl, "--todo.auth.secret=" + TestIdentityProvider.SECRET,
-				"--server.port=0", "--spring.main.register-shutdown-hook=false"));
+		assertThatException()
+			.isThrownBy(() -> SpringApplication.run(TodoApplication.class, "--todo.database.url=" + databaseUrl,
+					"--todo.auth.secret=" + TestIdentityProvider.SECRET, "--server.port=0",
+					"--spring.main.register-shutdown-hook=false", "--management.metrics.use-global-registry=false"));
 	}
 
 }

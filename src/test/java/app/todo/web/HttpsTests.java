@@ -101,7 +101,7 @@ class HttpsTests {
 					"--todo.database.url=postgresql://todo@127.0.0.1:1/todo",
 					"--todo.auth.secret=" + TestIdentityProvider.SECRET,
 					"--TLS_CERTIFICATE=" + certificates.serverCertificatePem(),
-					"--spring.main.register-shutdown-hook=false"))
+					"--spring.main.register-shutdown-hook=false", "--management.metrics.use-global-registry=false"))
 			.satisfies((ex) -> assertThat(ex).rootCause()
 				.hasMessageContaining(
 						"TLS_CERTIFICATE and TLS_PRIVATE_KEY go together, but TLS_PRIVATE_KEY is not set"));
