@@ -1,5 +1,6 @@
 package app.todo.security;
 
+import java.net.URI;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,7 @@ import app.todo.InvalidConfigurationException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -128,6 +130,44 @@ class CorsTests extends ApiTestSupport {
 		List<String> exposed = headers.getAccessControlExposeHeaders().stream().map(String::toLowerCase).toList();
 		assertThat(exposed).contains("etag", "link", "location", "sync-token", "retry-after", "ratelimit",
 				"ratelimit-policy", "x-request-id", "x-trace-id");
+	}
+
+	/**
+	 * Location and Link are references from the root, for the browser to resolve against
+	 * the answer's URL: nothing a client sends (Host, X-Forwarded-*) gets into them.
+	 */
+	@Test
+	void postAndListWhenCrossOriginThenLocationAndLinkAreReferencesFromTheRoot() {
+		WebTestClient client = as(newUser());
+		for (int i = 0; i < 2; i++) {
+			String location = client.post()
+				.uri("/api/tasks")
+				.header(HttpHeaders.ORIGIN, ALLOWED)
+				.header("X-Forwarded-Proto", "https")
+				.header("X-Forwarded-Host", "evil.example")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"title\": \"Task " + i + "\"}")
+				.exchange()
+				.expectStatus()
+				.isCreated()
+				.returnResult(Void.class)
+				.getResponseHeaders()
+				.getFirst(HttpHeaders.LOCATION);
+			assertThat(location).matches("/api/tasks/[0-9]+");
+			assertThat(URI.create("https://api.example.com/api/tasks").resolve(location))
+				.hasToString("https://api.example.com" + location);
+		}
+		String link = client.get()
+			.uri("/api/tasks?limit=1")
+			.header(HttpHeaders.ORIGIN, ALLOWED)
+			.header("X-Forwarded-Host", "evil.example")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(Void.class)
+			.getResponseHeaders()
+			.getFirst(HttpHeaders.LINK);
+		assertThat(link).startsWith("</api/tasks?").endsWith(">; rel=\"next\"").doesNotContain("evil");
 	}
 
 	@Test
