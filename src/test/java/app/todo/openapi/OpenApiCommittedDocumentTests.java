@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -43,9 +45,9 @@ class OpenApiCommittedDocumentTests extends ApiTestSupport {
 		assertThat(COMMITTED).as("The committed OpenAPI document; write it with: " + REWRITE).exists();
 		String committed = Files.readString(COMMITTED, StandardCharsets.UTF_8);
 		if (!withoutVersion(committed).equals(withoutVersion(live))) {
-			fail("docs/openapi.json differs from the document the API serves (%s). If the change of the contract "
-					+ "is meant, rewrite it with:%n  %s%nand commit it.%n%s", "- committed, + served", REWRITE,
-					diff(committed, live));
+			fail("docs/openapi.json differs from the document the API serves (- committed, + served, by JSON "
+					+ "pointer). If the change of the contract is meant, rewrite it with:%n  %s%nand commit it.%n%s",
+					REWRITE, diff(committed, live));
 		}
 	}
 
@@ -97,37 +99,56 @@ class OpenApiCommittedDocumentTests extends ApiTestSupport {
 		return json.writeValueAsString(root).replace("\r\n", "\n") + "\n";
 	}
 
-	/** The lines that differ, each with its line number; at most 40. */
+	/**
+	 * Where the two documents differ, one JSON pointer a line with both values, at most
+	 * 40: clearer than a diff of lines, in which a moved route shifts everything after
+	 * it.
+	 */
 	private static String diff(String committed, String served) {
-		List<String> a = committed.lines().toList();
-		List<String> b = served.lines().toList();
-		int start = 0;
-		while (start < a.size() && start < b.size() && a.get(start).equals(b.get(start))) {
-			start++;
-		}
-		int endA = a.size();
-		int endB = b.size();
-		while (endA > start && endB > start && a.get(endA - 1).equals(b.get(endB - 1))) {
-			endA--;
-			endB--;
-		}
-		StringBuilder out = new StringBuilder("@@ line " + (start + 1) + " @@\n");
-		int shown = 0;
-		for (int i = start; i < endA && shown < 20; i++, shown++) {
-			out.append("- ").append(a.get(i)).append('\n');
-		}
-		shown = 0;
-		for (int i = start; i < endB && shown < 20; i++, shown++) {
-			out.append("+ ").append(b.get(i)).append('\n');
-		}
-		if (endA - start > 20 || endB - start > 20) {
-			out.append("... (")
-				.append(endA - start)
-				.append(" lines committed, ")
-				.append(endB - start)
-				.append(" served, in this span)\n");
+		List<String> differences = new ArrayList<>();
+		diff("", withoutVersion(committed), withoutVersion(served), differences);
+		StringBuilder out = new StringBuilder();
+		differences.stream().limit(40).forEach((difference) -> out.append(difference).append('\n'));
+		if (differences.size() > 40) {
+			out.append("... and ").append(differences.size() - 40).append(" more\n");
 		}
 		return out.toString();
+	}
+
+	private static void diff(String pointer, JsonNode committed, JsonNode served, List<String> differences) {
+		if (committed.equals(served)) {
+			return;
+		}
+		if (committed.isObject() && served.isObject()) {
+			Set<String> names = new TreeSet<>(committed.propertyNames());
+			names.addAll(served.propertyNames());
+			for (String name : names) {
+				String child = pointer + "/" + name.replace("~", "~0").replace("/", "~1");
+				if (!served.has(name)) {
+					differences.add("- " + child + ": " + brief(committed.get(name)));
+				}
+				else if (!committed.has(name)) {
+					differences.add("+ " + child + ": " + brief(served.get(name)));
+				}
+				else {
+					diff(child, committed.get(name), served.get(name), differences);
+				}
+			}
+		}
+		else if (committed.isArray() && served.isArray() && committed.size() == served.size()) {
+			for (int i = 0; i < committed.size(); i++) {
+				diff(pointer + "/" + i, committed.get(i), served.get(i), differences);
+			}
+		}
+		else {
+			differences.add("- " + pointer + ": " + brief(committed));
+			differences.add("+ " + pointer + ": " + brief(served));
+		}
+	}
+
+	private static String brief(JsonNode node) {
+		String text = node.toString();
+		return (text.length() > 160) ? text.substring(0, 157) + "..." : text;
 	}
 
 }
