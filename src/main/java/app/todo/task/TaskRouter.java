@@ -44,9 +44,8 @@ class TaskRouter {
 			// Before /{id}: "complete" and "changes" are never task ids
 			.POST("/complete", handler::completeMany)
 			.route(path("/complete"), MethodNotAllowed.allowing(POST))
-			// The delta sync under a path of its own, so that its answer has a type of
-			// its
-			// own in the OpenAPI document; ?updated_since= on the list still works
+			// The delta sync on a path of its own, for a type of its own in the
+			// OpenAPI document; ?updated_since= on the list still works
 			.GET("/changes", feed::changes)
 			.HEAD("/changes", feed::changes)
 			.route(path("/changes"), MethodNotAllowed.allowing(GET, HEAD))
