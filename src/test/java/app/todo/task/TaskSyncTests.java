@@ -98,7 +98,7 @@ class TaskSyncTests extends ApiTestSupport {
 		String tasks = form.tasks(user);
 		List<Long> ids = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
-			ids.add(TaskApiTests.create(client, "{\"title\": \"Task " + i + "\"}"));
+			ids.add(TaskRequests.create(client, "{\"title\": \"Task " + i + "\"}"));
 		}
 		client.delete().uri("/api/tasks/{id}", ids.remove(0)).exchange().expectStatus().isNoContent();
 		// A first sync (*) has no tombstones: three tasks, in two pages
