@@ -18,7 +18,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "todo.database.url=", "todo.database.embedded-directory=",
-				"todo.auth.secret=" + TestIdentityProvider.SECRET, "todo.cors.allowed-origins=https://app.example.com",
+				"todo.auth.secret=" + TestIdentityProvider.SECRET,
+				"todo.cors.allowed-origins=https://app.example.com,https://*.preview.example.com",
 				// Many tests send hundreds of requests from one address; RateLimitTests
 				// has small limits
 				"todo.rate-limit.user-rate=1000000", "todo.rate-limit.user-burst=1000000",

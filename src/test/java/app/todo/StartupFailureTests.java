@@ -67,6 +67,23 @@ class StartupFailureTests {
 	}
 
 	/**
+	 * On a throw-away embedded database: the origins are checked after it is migrated.
+	 */
+	@Test
+	void startWhenCorsOriginIsMalformedThenOneClearReport(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> SpringApplication.run(TodoApplication.class, "--todo.database.url=",
+				"--todo.database.embedded-directory=", "--todo.auth.secret=" + TestIdentityProvider.SECRET,
+				"--todo.cors.allowed-origins=https://app.example.com,https://app.example.com/app", "--server.port=0",
+				"--spring.main.register-shutdown-hook=false"));
+		assertThat(output)
+			.contains("APPLICATION FAILED TO START",
+					"CORS_ALLOWED_ORIGINS has an entry that is neither an origin nor an origin pattern: "
+							+ "'https://app.example.com/app'",
+					"http://localhost:[*]")
+			.doesNotContain("\tat ");
+	}
+
+	/**
 	 * Netty's and Spring's strategies believe Forwarded and X-Forwarded-For from any
 	 * client.
 	 */

@@ -63,18 +63,35 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 					.required(List.of("ids")));
 
 		docs.addForBothPathForms(HttpMethod.GET, "/tasks", addProblems(operation("listTasks", "List the caller's tasks")
-			.description("A page of tasks, streamed. When more follow, `Link: <...>; rel=\"next\"` points to the next "
-					+ "page. With `updated_since`, a delta sync instead: the tasks changed since then and the deleted "
-					+ "ones (`{\"id\", \"deleted\": true, \"updated_at\"}`), oldest change first, and a `Sync-Token` "
-					+ "for the next sync.")
+			.description("A page of tasks. When more follow, `Link: <...>; rel=\"next\"` points to the next page (a "
+					+ "reference to resolve against the request's URL). With `updated_since`, this answers as "
+					+ "`GET /api/tasks/changes` (`syncTasks`) does, changes and deletions, which that operation "
+					+ "documents.")
 			.parameters(listParameters())
+			.responses(new ApiResponses().addApiResponse("200", json("A page of tasks.", array(task))
+				.addHeaderObject(HttpHeaders.LINK, header("`<url>; rel=\"next\"` when another page follows.")))), 400));
+		Schema<?> change = docs.define("TaskChange", new JsonSchema().oneOf(List.of(task, tombstone))
+			.description("A task as it is now, or a tombstone when it was deleted (`\"deleted\": true`)."));
+		docs.addForBothPathForms(HttpMethod.GET, "/tasks/changes", addProblems(operation("syncTasks",
+				"What changed since the last sync (delta sync)")
+			.description("The tasks changed since `updated_since` and the deleted ones, oldest change first, "
+					+ "a page at a time (`Link: <...>; rel=\"next\"`); the last page carries the `Sync-Token` "
+					+ "to send as `updated_since` next time. Apply changes by `id`, keeping the highest "
+					+ "`version`; a tombstone removes its task for good. Takes no filter or sort: the feed "
+					+ "is every change of the caller's tasks.")
+			.parameters(new ArrayList<>(List.of(
+					query(TaskListParameters.UPDATED_SINCE,
+							"Where the sync starts: the `Sync-Token` of the previous sync, an RFC 3339 timestamp, "
+									+ "or `*` for everything.",
+							string().minLength(1))
+						.required(true),
+					query(Paging.LIMIT, "Changes per page.",
+							integer(1, Paging.MAX_LIMIT)._default(Paging.DEFAULT_LIMIT)))))
 			.responses(new ApiResponses().addApiResponse("200",
-					json("A page of tasks (with `updated_since`, of " + "changed and deleted tasks).",
-							array(new JsonSchema().oneOf(List.of(task, tombstone))))
+					json("A page of changes, oldest first.", array(change))
 						.addHeaderObject(HttpHeaders.LINK, header("`<url>; rel=\"next\"` when another page follows."))
 						.addHeaderObject(TaskChangeFeed.SYNC_TOKEN,
-								header("With `updated_since`, on the last page: the "
-										+ "`updated_since` of the next sync.")))),
+								header("On the last page: the `updated_since` of the next sync.")))),
 				400, 410));
 		docs.addForBothPathForms(HttpMethod.POST, "/tasks", addProblems(writeProblems(operation("createTask",
 				"Create a task")
@@ -168,11 +185,7 @@ class TaskApiDocumentation implements OpenApiCustomizer {
 				query(TaskListParameters.OVERDUE,
 						"`true`: only pending tasks past their due date; `false`: none of those.", bool()),
 				query(TaskListParameters.TEXT, "Text search over title and description.",
-						string().maxLength(TaskListParameters.MAX_TEXT_LENGTH)),
-				query(TaskListParameters.UPDATED_SINCE,
-						"A delta sync from this point: an RFC 3339 timestamp, the `Sync-Token` "
-								+ "of the previous sync, or `*` for everything. Takes only `limit` besides.",
-						string())));
+						string().maxLength(TaskListParameters.MAX_TEXT_LENGTH))));
 	}
 
 	private static Operation operation(String id, String summary) {

@@ -25,9 +25,10 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Delta sync, {@code GET /api/tasks?updated_since=...}: the caller's tasks changed since
- * a sync token (or a timestamp, or {@code *} for all of them), their deletions as
- * tombstones, and a {@code Sync-Token} for next time.
+ * Delta sync, {@code GET /api/tasks/changes?updated_since=...} (or
+ * {@code GET /api/tasks?updated_since=...}): the caller's tasks changed since a sync
+ * token (or a timestamp, or {@code *} for all of them), their deletions as tombstones,
+ * and a {@code Sync-Token} for next time.
  * <p>
  * Why a transaction id and not a time or a sequence number: {@code updated_at} is when
  * the writing transaction started and a sequence number is taken before it commits, so a
@@ -79,7 +80,12 @@ class TaskChangeFeed {
 				}
 			}
 			String since = Paging.single(parameters, PARAMETER);
-			SyncToken token = token((since != null) ? since : "", caller.id());
+			if (since == null) {
+				// GET /api/tasks/changes without it
+				throw new InvalidParameterException(PARAMETER,
+						"is required: a Sync-Token, an RFC 3339 timestamp, or * for everything.");
+			}
+			SyncToken token = token(since, caller.id());
 			int limit = Paging.limit(parameters);
 			checkRetention(token);
 			Page page = token.page();

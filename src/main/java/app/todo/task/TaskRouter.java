@@ -41,9 +41,14 @@ class TaskRouter {
 			.POST("", handler::create)
 			.DELETE("", handler::deleteCompleted)
 			.route(path(""), MethodNotAllowed.allowing(GET, HEAD, POST, DELETE))
-			// Before /{id}: "complete" is never a task id
+			// Before /{id}: "complete" and "changes" are never task ids
 			.POST("/complete", handler::completeMany)
 			.route(path("/complete"), MethodNotAllowed.allowing(POST))
+			// The delta sync on a path of its own, for a type of its own in the
+			// OpenAPI document; ?updated_since= on the list still works
+			.GET("/changes", feed::changes)
+			.HEAD("/changes", feed::changes)
+			.route(path("/changes"), MethodNotAllowed.allowing(GET, HEAD))
 			.GET("/{id}", handler::get)
 			.HEAD("/{id}", handler::get)
 			.PUT("/{id}", handler::replace)

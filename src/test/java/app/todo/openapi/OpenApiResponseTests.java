@@ -144,7 +144,7 @@ class OpenApiResponseTests extends ApiTestSupport {
 			.returnResult());
 		matches(client.delete().uri(task).exchange().expectStatus().isNotFound().expectBody().returnResult());
 		EntityExchangeResult<byte[]> sync = matches(client.get()
-			.uri(tasks + "?updated_since={since}", start)
+			.uri(tasks + "/changes?updated_since={since}", start)
 			.exchange()
 			.expectStatus()
 			.isOk()

@@ -1,20 +1,26 @@
 package app.todo.security;
 
+import java.net.URI;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import app.todo.ApiTestSupport;
+import app.todo.InvalidConfigurationException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
- * Browsers on the allowed origin (https://app.example.com in the test context) may call
- * the API; every other origin gets no CORS headers.
+ * Browsers on the allowed origins (https://app.example.com and the pattern
+ * https://*.preview.example.com in the test context) may call the API; every other origin
+ * gets no CORS headers. The development run's origins are {@link DevelopmentCorsTests}'.
  */
 class CorsTests extends ApiTestSupport {
 
@@ -46,6 +52,62 @@ class CorsTests extends ApiTestSupport {
 	}
 
 	@Test
+	void preflightWhenEveryHeaderASpaSendsThenAllowed() {
+		HttpHeaders headers = preflight(ALLOWED, "PATCH",
+				"authorization,content-type,if-match,if-none-match,idempotency-key,traceparent,x-request-id")
+			.expectStatus()
+			.isOk()
+			.returnResult(Void.class)
+			.getResponseHeaders();
+		assertThat(headers.getAccessControlAllowHeaders()).map(String::toLowerCase)
+			.contains("authorization", "content-type", "if-match", "if-none-match", "idempotency-key", "traceparent",
+					"x-request-id");
+	}
+
+	@Test
+	void preflightWhenOriginMatchesAPatternThenAllowedAsThatOrigin() {
+		preflight("https://pr-12.preview.example.com", "GET", "authorization").expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "https://pr-12.preview.example.com");
+		for (String other : List.of("https://preview.example.com.evil.example", "http://pr-12.preview.example.com",
+				"https://pr-12.preview.example.com:8443")) {
+			preflight(other, "GET", "authorization").expectStatus()
+				.isForbidden()
+				.expectHeader()
+				.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+		}
+	}
+
+	/** Only the development run (the dev profile) allows a dev server on localhost. */
+	@Test
+	void preflightWhenLocalhostDevServerWithoutTheDevProfileThenForbidden() {
+		for (String devServer : List.of("http://localhost:5173", "http://127.0.0.1:3000")) {
+			preflight(devServer, "GET", "authorization").expectStatus()
+				.isForbidden()
+				.expectHeader()
+				.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
+		}
+	}
+
+	@Test
+	void originPatternsWhenMalformedOrTooWideThenRefused() {
+		for (String origin : List.of("*", "https://app.example.com", "https://app.example.com/",
+				"https://*.example.com", "http://localhost:[*]", "http://127.0.0.1:[*]", "http://localhost:3000",
+				"http://[::1]:[*]")) {
+			assertThatNoException().as(origin).isThrownBy(() -> CorsProperties.checkOrigin(origin));
+		}
+		for (String origin : List.of("app.example.com", "ftp://app.example.com", "https://app.example.com/app",
+				"https://app.example.com?x", "https://*example.com", "https://app.*.com", "https://*",
+				"http://localhost:[8080", "http://localhost:[8080,8081]", "https://user@app.example.com", "null")) {
+			assertThatExceptionOfType(InvalidConfigurationException.class).as(origin)
+				.isThrownBy(() -> CorsProperties.checkOrigin(origin))
+				.withMessageContaining("CORS_ALLOWED_ORIGINS")
+				.withMessageContaining(origin);
+		}
+	}
+
+	@Test
 	void preflightWhenOtherOriginThenForbiddenWithoutAllowOrigin() {
 		preflight("https://evil.example", "POST", "authorization,content-type").expectStatus()
 			.isForbidden()
@@ -66,8 +128,46 @@ class CorsTests extends ApiTestSupport {
 			.returnResult(Void.class)
 			.getResponseHeaders();
 		List<String> exposed = headers.getAccessControlExposeHeaders().stream().map(String::toLowerCase).toList();
-		assertThat(exposed).contains("link", "location", "retry-after", "ratelimit", "ratelimit-policy", "x-request-id",
-				"x-trace-id");
+		assertThat(exposed).contains("etag", "link", "location", "sync-token", "retry-after", "ratelimit",
+				"ratelimit-policy", "x-request-id", "x-trace-id");
+	}
+
+	/**
+	 * Location and Link are references from the root, for the browser to resolve against
+	 * the answer's URL: nothing a client sends (Host, X-Forwarded-*) gets into them.
+	 */
+	@Test
+	void postAndListWhenCrossOriginThenLocationAndLinkAreReferencesFromTheRoot() {
+		WebTestClient client = as(newUser());
+		for (int i = 0; i < 2; i++) {
+			String location = client.post()
+				.uri("/api/tasks")
+				.header(HttpHeaders.ORIGIN, ALLOWED)
+				.header("X-Forwarded-Proto", "https")
+				.header("X-Forwarded-Host", "evil.example")
+				.contentType(MediaType.APPLICATION_JSON)
+				.bodyValue("{\"title\": \"Task " + i + "\"}")
+				.exchange()
+				.expectStatus()
+				.isCreated()
+				.returnResult(Void.class)
+				.getResponseHeaders()
+				.getFirst(HttpHeaders.LOCATION);
+			assertThat(location).matches("/api/tasks/[0-9]+");
+			assertThat(URI.create("https://api.example.com/api/tasks").resolve(location))
+				.hasToString("https://api.example.com" + location);
+		}
+		String link = client.get()
+			.uri("/api/tasks?limit=1")
+			.header(HttpHeaders.ORIGIN, ALLOWED)
+			.header("X-Forwarded-Host", "evil.example")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(Void.class)
+			.getResponseHeaders()
+			.getFirst(HttpHeaders.LINK);
+		assertThat(link).startsWith("</api/tasks?").endsWith(">; rel=\"next\"").doesNotContain("evil");
 	}
 
 	@Test

@@ -85,6 +85,42 @@ class TaskSyncTests extends ApiTestSupport {
 		assertThat(sync(client, tasks, delta.token()).items()).isEmpty();
 	}
 
+	/**
+	 * {@code /tasks/changes} is the sync under a path of its own (its own type in the
+	 * OpenAPI document): the same answers, pages that stay on it, and a 400 without
+	 * {@code updated_since}.
+	 */
+	@ParameterizedTest
+	@EnumSource(PathForm.class)
+	void changesPathAnswersAsUpdatedSinceOnTheListAndPagesOnItself(PathForm form) {
+		String user = newUser();
+		WebTestClient client = as(user);
+		String tasks = form.tasks(user);
+		List<Long> ids = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			ids.add(TaskRequests.create(client, "{\"title\": \"Task " + i + "\"}"));
+		}
+		client.delete().uri("/api/tasks/{id}", ids.remove(0)).exchange().expectStatus().isNoContent();
+		// A first sync (*) has no tombstones: three tasks, in two pages
+		SyncPage page = sync(client, tasks + "/changes", "*", 2);
+		assertThat(page.next()).startsWith(tasks + "/changes?");
+		List<Long> seen = new ArrayList<>(page.ids());
+		page = sync(client, page.next());
+		seen.addAll(page.ids());
+		assertThat(seen).containsExactlyInAnyOrderElementsOf(sync(client, tasks, "*").ids());
+		assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
+		assertThat(sync(client, tasks + "/changes", page.token()).items()).isEmpty();
+		expectBadParameter(client.get().uri(tasks + "/changes").exchange(), "updated_since");
+		expectBadParameter(client.get().uri(tasks + "/changes?updated_since=*&status=pending").exchange(), "status");
+		client.post()
+			.uri(tasks + "/changes")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(405)
+			.expectHeader()
+			.valueEquals(HttpHeaders.ALLOW, "GET,HEAD");
+	}
+
 	@Test
 	void headAnswersWithTheSyncTokenAndNoBody() {
 		WebTestClient client = as(newUser());

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
 
@@ -19,7 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Blank means unset. Every rule on them is checked here, at start-up.
  *
  * @param secret shared secret of HS256 tokens
- * @param url base URL of the Better Auth server: its JWKS, issuer and audience
+ * @param url base URL of the Better Auth server: its JWKS, and its origin is the issuer
+ * and audience, as Better Auth's JWT plugin takes {@code new URL(baseURL).origin} for
+ * both (so a trailing slash, a path or a default port make no difference)
  * @param cookieCache whether Better Auth's HS256 session cookie-cache token
  * ({@code better-auth.session_data}, strategy {@code jwt}) is accepted too
  * @param clockSkew leeway for {@code exp} and {@code nbf}, at most 60 s
@@ -85,16 +88,37 @@ record AuthProperties(@Nullable String secret, @Nullable String url, @Nullable S
 		return jwksLocation(this.url, this.jwksUri);
 	}
 
-	/** The issuer of JWKS tokens: {@code JWT_ISSUER}, else {@code BETTER_AUTH_URL}. */
+	/**
+	 * The issuer of JWKS tokens: {@code JWT_ISSUER} as given, else the origin of
+	 * {@code BETTER_AUTH_URL}.
+	 */
 	String jwksIssuer() {
-		return required(this.issuer, this.url, "JWT_ISSUER");
+		return required(this.issuer, origin(this.url), "JWT_ISSUER");
 	}
 
 	/**
-	 * The audience of JWKS tokens: {@code JWT_AUDIENCE}, else {@code BETTER_AUTH_URL}.
+	 * The audience of JWKS tokens: {@code JWT_AUDIENCE} as given, else the origin of
+	 * {@code BETTER_AUTH_URL}.
 	 */
 	String jwksAudience() {
-		return required(this.audience, this.url, "JWT_AUDIENCE");
+		return required(this.audience, origin(this.url), "JWT_AUDIENCE");
+	}
+
+	/**
+	 * What Better Auth puts in {@code iss} and {@code aud} by default: its base URL's
+	 * origin ({@code new URL(baseURL).origin}), scheme and host lower-cased, the port
+	 * only when it is not the scheme's default, no path and no trailing slash.
+	 */
+	static @Nullable String origin(@Nullable String url) {
+		if (url == null) {
+			return null;
+		}
+		URI uri = absoluteHttpUri(url, "BETTER_AUTH_URL");
+		String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+		int port = uri.getPort();
+		boolean defaultPort = port == -1 || ("http".equals(scheme) && port == 80)
+				|| ("https".equals(scheme) && port == 443);
+		return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
 	}
 
 	private static @Nullable URI jwksLocation(@Nullable String url, @Nullable String jwksUri) {

@@ -2,8 +2,10 @@ package app.todo.security.jwt;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,9 +27,11 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -126,18 +130,38 @@ class JwtConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class));
 	}
 
-	@Test
-	void startWhenAuthUrlThenDecoderAcceptsItsJwksTokens() {
+	/**
+	 * Better Auth's tokens carry its base URL's origin as {@code iss} and {@code aud},
+	 * however {@code BETTER_AUTH_URL} is spelt.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "", "/", "//" })
+	void startWhenAuthUrlWithOrWithoutTrailingSlashThenDecoderAcceptsItsJwksTokens(String slash) {
 		this.runner
 			.withPropertyValues("todo.database.url=postgresql://db.example:5432/todo",
-					"todo.auth.url=" + identityProvider.baseUrl())
+					"todo.auth.url=" + identityProvider.baseUrl() + slash)
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(ReactiveJwtDecoder.class);
-				Jwt jwt = context.getBean(ReactiveJwtDecoder.class)
-					.decode(identityProvider.eddsa("bob"))
-					.block(Duration.ofSeconds(10));
+				ReactiveJwtDecoder decoder = context.getBean(ReactiveJwtDecoder.class);
+				Jwt jwt = decoder.decode(identityProvider.eddsa("bob")).block(Duration.ofSeconds(10));
 				assertThat(jwt.getSubject()).isEqualTo("bob");
+				assertThat(jwt.getIssuer()).hasToString(identityProvider.baseUrl());
+				// Still checked: the same key, another issuer or audience, is refused
+				for (JWTClaimsSet claims : List.of(
+						identityProvider.claims("bob").issuer(identityProvider.baseUrl() + "/").build(),
+						identityProvider.claims("bob").audience("https://other-api.example").build())) {
+					assertThatExceptionOfType(JwtException.class)
+						.isThrownBy(() -> decoder.decode(identityProvider.eddsa(claims)).block(Duration.ofSeconds(10)));
+				}
 			});
+	}
+
+	@Test
+	void originWhenBetterAuthUrlThenAsBetterAuthsIssuer() {
+		assertThat(AuthProperties.origin("http://localhost:3000")).isEqualTo("http://localhost:3000");
+		assertThat(AuthProperties.origin("http://localhost:3000/")).isEqualTo("http://localhost:3000");
+		assertThat(AuthProperties.origin("https://Auth.Example.com:443/base/")).isEqualTo("https://auth.example.com");
+		assertThat(AuthProperties.origin("http://[::1]:8080/")).isEqualTo("http://[::1]:8080");
 	}
 
 	@Test
