@@ -114,6 +114,13 @@ class EventsLoad {
 
 			boolean first = true;
 
+			/** Only a stream that opened can end; a refused one completes at once. */
+			void end() {
+				if (!this.first) {
+					ended.incrementAndGet();
+				}
+			}
+
 			@Override
 			public void onSubscribe(Flow.Subscription subscription) {
 				subscription.request(Long.MAX_VALUE);
@@ -138,12 +145,12 @@ class EventsLoad {
 
 			@Override
 			public void onError(Throwable throwable) {
-				ended.incrementAndGet();
+				end();
 			}
 
 			@Override
 			public void onComplete() {
-				ended.incrementAndGet();
+				end();
 			}
 
 		})).thenAccept((response) -> {
