@@ -211,7 +211,8 @@ public class SpaMixSimulation extends Simulation {
 		// What changed since the first sync: this visit's own writes at least
 		.exec(think())
 		.exec(pages("sync changes",
-				(s) -> "/api/tasks?limit=200&updated_since=" + encode(s.getString("syncToken")), 100, true))
+				(s) -> "/api/tasks?limit=200&updated_since=" + encode(s.contains("syncToken") ? s.getString("syncToken") : "*"),
+				100, true))
 		.doIf("#{streams}")
 		.then(exec(sse("close events").close()))
 		.exec(this::release);
