@@ -27,6 +27,7 @@ export class LiveUpdates {
     this.retryDelay = 1000;
     this.timer = null;
     this.stopped = true;
+    this.generation = 0; // a connect() of an earlier start gives up when this changes
   }
 
   start() {
@@ -36,6 +37,7 @@ export class LiveUpdates {
 
   stop() {
     this.stopped = true;
+    this.generation++;
     clearTimeout(this.timer);
     this.source?.close();
     this.source = null;
@@ -44,6 +46,7 @@ export class LiveUpdates {
   }
 
   async connect() {
+    const generation = this.generation;
     this.onStatus('connecting');
     let ticket;
     try {
@@ -56,7 +59,7 @@ export class LiveUpdates {
       this.retryLater();
       return;
     }
-    if (this.stopped) return;
+    if (this.stopped || generation !== this.generation) return; // signed out meanwhile
     const url = new URL('events', API_BASE);
     url.searchParams.set('ticket', ticket);
     const resumed = this.lastEventId !== null;
