@@ -17,10 +17,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -51,6 +51,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * user of its own through the page. Skipped where chromium or chromedriver is missing.
  */
 @ActiveProfiles("dev")
+@EnabledIf(value = "browserInstalled",
+		disabledReason = "Browser tests skipped: no /usr/bin/chromium or /usr/bin/chromedriver. To run them: "
+				+ "apt-get install chromium chromium-driver (or point -Dchromium.binary and -Dchromedriver at a "
+				+ "Chromium and its driver).")
 class ReferenceAppBrowserTests extends ApiTestSupport {
 
 	private static final Path CHROMIUM = Paths.get(System.getProperty("chromium.binary", "/usr/bin/chromium"));
@@ -75,12 +79,13 @@ class ReferenceAppBrowserTests extends ApiTestSupport {
 	@LocalServerPort
 	private int port;
 
+	/** Debian's chromium and chromium-driver, or those named by the system properties. */
+	static boolean browserInstalled() {
+		return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+	}
+
 	@BeforeAll
 	static void startBrowser() throws IOException {
-		Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-				() -> "Browser tests skipped: no " + CHROMIUM + " or " + CHROMEDRIVER
-						+ ". To run them: apt-get install chromium chromium-driver (or point -Dchromium.binary "
-						+ "and -Dchromedriver at a Chromium and its driver).");
 		Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
 		profile = Files.createTempDirectory("chromium-profile");
 		ChromeOptions options = new ChromeOptions();
