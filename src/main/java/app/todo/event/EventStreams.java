@@ -62,7 +62,11 @@ class EventStreams implements SmartLifecycle {
 
 	private final Sinks.Many<ServerSentEvent<Object>> heartbeats = Sinks.many().multicast().directBestEffort();
 
-	private final Sinks.Empty<Void> stopping = Sinks.empty();
+	/**
+	 * Ends the streams of this run: a new one at each start, since a context may be
+	 * stopped and started again (the test framework pauses the contexts it caches).
+	 */
+	private volatile Sinks.Empty<Void> stopping = Sinks.empty();
 
 	private volatile boolean running;
 
@@ -164,6 +168,7 @@ class EventStreams implements SmartLifecycle {
 		Duration interval = this.properties.heartbeat();
 		ServerSentEvent<Object> comment = ServerSentEvent.builder().comment("keep-alive").build();
 		this.heartbeat = Flux.interval(interval, interval).subscribe((tick) -> this.heartbeats.tryEmitNext(comment));
+		this.stopping = Sinks.empty();
 		this.running = true;
 	}
 

@@ -160,6 +160,19 @@ class EventStreamTests extends ApiTestSupport {
 	}
 
 	@Test
+	void streamWhenTheInstanceWasStoppedAndStartedAgainThenNewStreamsStayOpen() {
+		// As the test framework does to a cached context that other test classes pause
+		this.streams.stop();
+		this.streams.start();
+		String user = newUser();
+		try (EventStream stream = EventStream.open(this.client, identityProvider.hs256(user))) {
+			stream.ready();
+			create(user, "After a restart");
+			assertThat(stream.nextChange().data()).contains("\"title\":\"After a restart\"");
+		}
+	}
+
+	@Test
 	void streamWhenAnotherUserWritesThenNothingOfItArrives() {
 		String alice = newUser();
 		String bob = newUser();
