@@ -52,6 +52,18 @@ final class OpenApiContract {
 		return client.mutate().codecs((codecs) -> codecs.defaultCodecs().maxInMemorySize(4 * 1024 * 1024)).build();
 	}
 
+	/** The document as the running API serves it. */
+	static byte[] served(WebTestClient client) {
+		return documentClient(client).get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
+	}
+
 	/** What is wrong with the response for the document; empty when it matches. */
 	List<String> violations(EntityExchangeResult<byte[]> result) {
 		return violations(result.getMethod(), result.getUrl().getRawPath(), result.getStatus().value(),

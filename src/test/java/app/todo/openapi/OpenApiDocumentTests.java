@@ -107,15 +107,7 @@ class OpenApiDocumentTests extends ApiTestSupport {
 	}
 
 	private JsonNode document() {
-		byte[] body = OpenApiContract.documentClient(this.client)
-			.get()
-			.uri("/v3/api-docs")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.returnResult()
-			.getResponseBody();
+		byte[] body = OpenApiContract.served(this.client);
 		return JsonMapper.builder().build().readTree(body);
 	}
 

@@ -27,15 +27,7 @@ class OpenApiResponseTests extends ApiTestSupport {
 
 	@BeforeEach
 	void readDocument() {
-		this.contract = new OpenApiContract(OpenApiContract.documentClient(this.client)
-			.get()
-			.uri("/v3/api-docs")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.returnResult()
-			.getResponseBody());
+		this.contract = new OpenApiContract(OpenApiContract.served(this.client));
 	}
 
 	@ParameterizedTest
