@@ -75,6 +75,12 @@ class TaskRepository {
 			WHERE user_id = :userId AND id IN (SELECT id FROM found) AND (SELECT count(*) FROM found) = :count
 			RETURNING %s""".formatted(COLUMNS);
 
+	/*
+	 * In the order of tasks_user_created_idx: a range scan of the owner's rows, no sort.
+	 */
+	private static final String EXPORT = "SELECT " + COLUMNS
+			+ " FROM tasks WHERE user_id = :userId ORDER BY created_at, id";
+
 	private static final String SNAPSHOT_FLOOR = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS floor";
 
 	/*
@@ -200,6 +206,14 @@ class TaskRepository {
 	/** Deletes every completed task of the user; how many there were. */
 	Mono<Long> deleteCompleted(String userId) {
 		return this.db.sql(DELETE_COMPLETED).bind("userId", userId).fetch().rowsUpdated();
+	}
+
+	/**
+	 * Every task of the user, in creation order, as a stream: rows are read as the
+	 * subscriber asks for them.
+	 */
+	Flux<Task> export(String userId) {
+		return this.db.sql(EXPORT).bind("userId", userId).map(TaskRepository::task).all();
 	}
 
 	/**

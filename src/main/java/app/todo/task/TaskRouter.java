@@ -33,6 +33,14 @@ class TaskRouter {
 			.build();
 	}
 
+	/** The caller's tasks as one file: {@code /api/me/export}. */
+	@Bean
+	RouterFunction<ServerResponse> taskExportRoutes(TaskExport export) {
+		return route().GET("/api/me/export", export::export)
+			.route(path("/api/me/export"), MethodNotAllowed.allowing(GET))
+			.build();
+	}
+
 	private static RouterFunction<ServerResponse> tasks(TaskHandler handler, TaskChangeFeed feed) {
 		return route().GET("", queryParam(TaskChangeFeed.PARAMETER, (value) -> true), feed::changes)
 			.HEAD("", queryParam(TaskChangeFeed.PARAMETER, (value) -> true), feed::changes)
