@@ -55,14 +55,27 @@ class TaskExport {
 					// Read to the end if the client leaves: a query cancelled half-way
 					// can leak its pooled connection (see Uncancellable)
 					Uncancellable.of(this.repository.export(caller.id())));
-			String filename = "todo-export-" + LocalDate.ofInstant(now, ZoneOffset.UTC) + ".ndjson";
 			return ServerResponse.ok()
 				.contentType(NDJSON)
-				.header(HttpHeaders.CONTENT_DISPOSITION,
-						ContentDisposition.attachment().filename(filename).build().toString())
+				.header(HttpHeaders.CONTENT_DISPOSITION, contentDisposition(now))
 				.cacheControl(CacheControl.noStore())
 				.body(BodyInserters.fromDataBuffers(lines.map((line) -> line(buffers, line))));
 		});
+	}
+
+	/** The export's headers, without reading a task. */
+	Mono<ServerResponse> head(ServerRequest request) {
+		return Caller.of(request)
+			.flatMap((caller) -> ServerResponse.ok()
+				.contentType(NDJSON)
+				.header(HttpHeaders.CONTENT_DISPOSITION, contentDisposition(Instant.now()))
+				.cacheControl(CacheControl.noStore())
+				.build());
+	}
+
+	private static String contentDisposition(Instant now) {
+		String filename = "todo-export-" + LocalDate.ofInstant(now, ZoneOffset.UTC) + ".ndjson";
+		return ContentDisposition.attachment().filename(filename).build().toString();
 	}
 
 	/** One line: written with writeWith, so Netty flushes in batches, not per line. */

@@ -19,7 +19,8 @@ import static app.todo.openapi.ApiDocs.header;
 import static app.todo.openapi.ApiDocs.type;
 
 /**
- * {@code GET /api/me/export} of {@link TaskExport} in the OpenAPI document.
+ * {@code GET /api/me/export} and {@code POST /api/me/import} ({@link TaskExport},
+ * {@link TaskImport}) in the OpenAPI document.
  */
 @Component
 class TaskPortabilityApiDocumentation implements OpenApiCustomizer {
@@ -46,6 +47,26 @@ class TaskPortabilityApiDocumentation implements OpenApiCustomizer {
 						.content(new Content().addMediaType(NDJSON, new MediaType().schema(line)))
 						.addHeaderObject(HttpHeaders.CONTENT_DISPOSITION,
 								header("`attachment; filename=\"todo-export-<date>.ndjson\"`")))));
+		docs.add(HttpMethod.POST, "/api/me/import", ApiDocs.addProblems(new Operation().operationId("importTasks")
+			.summary("Import tasks from an export")
+			.description("Creates, for the caller, a new task (new id) for every task line of an export (of this "
+					+ "instance or another): title, description, priority, due_date, tags, completed and completed_at "
+					+ "are kept; other members are ignored. All or nothing. The body is at most "
+					+ TaskImport.MAX_SIZE.toMegabytes() + " MiB and the tasks must fit the `tasks` quota (409 "
+					+ "otherwise). A line that is not valid is a 400 naming it in `line` (and its members in "
+					+ "`errors`). With `Idempotency-Key`, a retry of the same body creates nothing and answers the "
+					+ "first answer again, with `Idempotent-Replayed: true`.")
+			.addTagsItem("account")
+			.addParametersItem(ApiDocs.requestHeader("Idempotency-Key", "Makes a retry safe (1 to 255 visible ASCII).",
+					ApiDocs.string()))
+			.requestBody(new io.swagger.v3.oas.models.parameters.RequestBody().required(true)
+				.content(new Content().addMediaType(NDJSON, new MediaType().schema(line))))
+			.responses(new ApiResponses().addApiResponse("200",
+					ApiDocs
+						.json("How many tasks were created.",
+								ApiDocs.object().addProperty("imported", ApiDocs.integer(0, null)))
+						.addHeaderObject("Idempotent-Replayed", header("`true` on a replayed answer.")))),
+				400, 409, 413, 415, 422));
 	}
 
 }

@@ -33,11 +33,16 @@ class TaskRouter {
 			.build();
 	}
 
-	/** The caller's tasks as one file: {@code /api/me/export}. */
+	/**
+	 * The caller's tasks as one file: {@code /api/me/export} and {@code /api/me/import}.
+	 */
 	@Bean
-	RouterFunction<ServerResponse> taskExportRoutes(TaskExport export) {
+	RouterFunction<ServerResponse> taskExportRoutes(TaskExport export, TaskImport imports) {
 		return route().GET("/api/me/export", export::export)
-			.route(path("/api/me/export"), MethodNotAllowed.allowing(GET))
+			.HEAD("/api/me/export", export::head)
+			.route(path("/api/me/export"), MethodNotAllowed.allowing(GET, HEAD))
+			.POST("/api/me/import", imports::importTasks)
+			.route(path("/api/me/import"), MethodNotAllowed.allowing(POST))
 			.build();
 	}
 

@@ -48,6 +48,16 @@ public class UserRepository {
 			RETURNING id""");
 
 	/**
+	 * Like {@link #CREATE_OWNER_COUNTING_TASK} for {@code :count} tasks at once (an
+	 * import), which the caller has checked to be at most {@code :maxTasks}.
+	 */
+	public static final String CREATE_OWNER_COUNTING_TASKS = """
+			INSERT INTO users (id, email, name, task_count) VALUES (:userId, :email, :name, :count)
+			ON CONFLICT (id) DO UPDATE SET task_count = users.task_count + :count
+			  WHERE users.task_count + :count <= :maxTasks AND users.tombstone_count < :maxDeletedTasks
+			RETURNING id""";
+
+	/**
 	 * The row of a new account, from a CTE named {@code account} that returns the new
 	 * credentials' {@code user_id} (none when the email is taken); binds {@code :email}
 	 * and {@code :name}.
