@@ -80,6 +80,14 @@ public class UserRepository {
 
 	private static final String FIND = "SELECT email, name FROM users WHERE id = :userId";
 
+	/*
+	 * Tasks, tombstones (none is left: the user is gone), idempotency keys and
+	 * credentials go with the row (ON DELETE CASCADE); event tickets have no foreign key.
+	 */
+	private static final String DELETE = """
+			WITH tickets AS (DELETE FROM event_tickets WHERE user_id = :userId)
+			DELETE FROM users WHERE id = :userId""";
+
 	private static final String TASK_COUNTS = "SELECT task_count, tombstone_count FROM users WHERE id = :userId";
 
 	private final DatabaseClient db;
@@ -121,6 +129,11 @@ public class UserRepository {
 	/** Writes the token's email and name on the caller's row, creating it if needed. */
 	Mono<Long> saveProfile(Caller caller) {
 		return bindOwner(this.db.sql(SAVE_PROFILE), caller).fetch().rowsUpdated();
+	}
+
+	/** Everything the user keeps, in the caller's transaction. */
+	Mono<Long> delete(String userId) {
+		return this.db.sql(DELETE).bind("userId", userId).fetch().rowsUpdated();
 	}
 
 	private static @Nullable String first(@Nullable String preferred, @Nullable String fallback) {
