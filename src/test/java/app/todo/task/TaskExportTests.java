@@ -148,15 +148,19 @@ class TaskExportTests extends ApiTestSupport {
 			.fetch()
 			.rowsUpdated()
 			.block(Duration.ofSeconds(30));
-		this.db.sql("""
-				INSERT INTO tasks (user_id, title, description, priority, tags)
-				SELECT :userId, 'Task ' || n, repeat('x', 100), n % 3, ARRAY['tag-' || (n % 10)]
-				FROM generate_series(1, :tasks) AS n""")
-			.bind("userId", user)
-			.bind("tasks", tasks)
-			.fetch()
-			.rowsUpdated()
-			.block(Duration.ofSeconds(60));
+		// In steps, each well within the statement timeout of a loaded machine
+		for (int from = 1; from <= tasks; from += 20_000) {
+			this.db.sql("""
+					INSERT INTO tasks (user_id, title, description, priority, tags)
+					SELECT :userId, 'Task ' || n, repeat('x', 100), n % 3, ARRAY['tag-' || (n % 10)]
+					FROM generate_series(:from, :to) AS n""")
+				.bind("userId", user)
+				.bind("from", from)
+				.bind("to", Math.min(tasks, from + 19_999))
+				.fetch()
+				.rowsUpdated()
+				.block(Duration.ofSeconds(60));
+		}
 		try {
 			long before = usedHeapAfterGc();
 			HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -1,14 +1,18 @@
 package app.todo.user;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTClaimsSet;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import app.todo.ApiTestSupport;
+import app.todo.TestIdentityProvider;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
@@ -93,13 +97,20 @@ class AccountLifecycleTests extends ApiTestSupport {
 		String user = newUser();
 		String first = identityProvider.hs256(user);
 		String second = identityProvider.eddsa(user);
+		String withoutIat = TestIdentityProvider.sign(
+				TestIdentityProvider.hs256Signer(TestIdentityProvider.SECRET.getBytes(StandardCharsets.UTF_8)),
+				JWSAlgorithm.HS256, null,
+				new JWTClaimsSet.Builder(identityProvider.claims(user).build()).issueTime(null).build());
 		bearer(first).get().uri("/api/tasks").exchange().expectStatus().isOk();
 		bearer(second).get().uri("/api/tasks").exchange().expectStatus().isOk();
+		bearer(withoutIat).get().uri("/api/tasks").exchange().expectStatus().isOk();
 
 		bearer(first).post().uri("/api/me/sign-out-everywhere").exchange().expectStatus().isNoContent();
 
 		bearer(first).get().uri("/api/tasks").exchange().expectStatus().isUnauthorized();
 		bearer(second).get().uri("/api/tasks").exchange().expectStatus().isUnauthorized();
+		// Cannot show it is newer: refused for good
+		bearer(withoutIat).get().uri("/api/tasks").exchange().expectStatus().isUnauthorized();
 		as(newUser()).get().uri("/api/tasks").exchange().expectStatus().isOk();
 		Thread.sleep(1100);
 		bearer(identityProvider.hs256(user)).get().uri("/api/tasks").exchange().expectStatus().isOk();

@@ -1,5 +1,8 @@
 package app.todo.security.jwt;
 
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import app.todo.security.TokenRevocations;
@@ -27,10 +30,22 @@ final class RevocationCheckingJwtDecoder implements ReactiveJwtDecoder {
 		this.revocations = revocations;
 	}
 
+	/**
+	 * The token's {@code iat}; null when it had none, which Spring Security's claim
+	 * converter fills in as {@code exp} minus one second: a token that claims to live one
+	 * second is taken as one without {@code iat}, which only ever refuses more.
+	 */
+	private static @Nullable Instant issuedAt(Jwt jwt) {
+		Instant issuedAt = jwt.getIssuedAt();
+		Instant expiresAt = jwt.getExpiresAt();
+		return (issuedAt == null || (expiresAt != null && issuedAt.equals(expiresAt.minusSeconds(1)))) ? null
+				: issuedAt;
+	}
+
 	@Override
 	public Mono<Jwt> decode(String token) {
 		return this.delegate.decode(token)
-			.flatMap((jwt) -> this.revocations.isValid(jwt.getSubject(), jwt.getIssuedAt())
+			.flatMap((jwt) -> this.revocations.isValid(jwt.getSubject(), issuedAt(jwt))
 				.onErrorMap((ex) -> !(ex instanceof JwtException),
 						(ex) -> new JwtException("Could not check whether the token was revoked", ex))
 				.flatMap((valid) -> valid ? Mono.just(jwt)
