@@ -119,7 +119,7 @@ class IdempotentCreates {
 	record Answer(String location, String body, int version, boolean replayed) {
 	}
 
-	private static final class KeyReusedException extends ErrorResponseException {
+	static final class KeyReusedException extends ErrorResponseException {
 
 		KeyReusedException() {
 			super(HttpStatus.UNPROCESSABLE_CONTENT);

@@ -267,7 +267,7 @@ class TaskHandler {
 	}
 
 	/** The request's {@code Idempotency-Key}, checked; null when it has none. */
-	private static @Nullable String idempotencyKey(ServerRequest request) {
+	static @Nullable String idempotencyKey(ServerRequest request) {
 		List<String> values = request.headers().header(IDEMPOTENCY_KEY);
 		if (values.isEmpty()) {
 			return null;

@@ -75,6 +75,29 @@ class TaskRepository {
 			WHERE user_id = :userId AND id IN (SELECT id FROM found) AND (SELECT count(*) FROM found) = :count
 			RETURNING %s""".formatted(COLUMNS);
 
+	/*
+	 * In the order of tasks_user_created_idx: a range scan of the owner's rows, no sort.
+	 */
+	private static final String EXPORT = "SELECT " + COLUMNS
+			+ " FROM tasks WHERE user_id = :userId ORDER BY created_at, id";
+
+	/*
+	 * An import in one statement, below the quotas like INSERT; ids in the order of the
+	 * lines. Tags travel as one JSON array a task, as SQL arrays cannot be ragged.
+	 */
+	private static final String IMPORT = """
+			WITH owner AS (%s)
+			INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_date, tags)
+			SELECT owner.id, t.title, t.description, t.completed,
+			  CASE WHEN t.completed THEN coalesce(t.completed_at, now()) END, t.priority, t.due_date,
+			  ARRAY(SELECT jsonb_array_elements_text(t.tags))
+			FROM owner, unnest(CAST(:titles AS text[]), CAST(:descriptions AS text[]), CAST(:completed AS boolean[]),
+			  CAST(CAST(:completedAt AS text[]) AS timestamptz[]), CAST(:priorities AS smallint[]),
+			  CAST(CAST(:dueDates AS text[]) AS timestamptz[]), CAST(CAST(:tags AS text[]) AS jsonb[]))
+			  WITH ORDINALITY AS t(title, description, completed, completed_at, priority, due_date, tags, n)
+			ORDER BY t.n
+			RETURNING id""".formatted(UserRepository.CREATE_OWNER_COUNTING_TASKS);
+
 	private static final String SNAPSHOT_FLOOR = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS floor";
 
 	/*
@@ -125,6 +148,56 @@ class TaskRepository {
 		return bindAll(spec, task.values()).map(TaskRepository::task)
 			.one()
 			.switchIfEmpty(Mono.defer(() -> quotaExceeded(owner.id())));
+	}
+
+	/**
+	 * Creates the tasks, all or none: how many, or a {@link QuotaExceededException} when
+	 * the owner has no room for all of them.
+	 */
+	Mono<Long> importAll(Caller owner, List<ImportedTask> tasks) {
+		int count = tasks.size();
+		if (count > this.quotas.tasks()) {
+			return Mono.error(QuotaExceededException.tasks(this.quotas.tasks()));
+		}
+		GenericExecuteSpec spec = UserRepository.bindOwner(this.db.sql(IMPORT), owner)
+			.bind("count", count)
+			.bind("maxTasks", this.quotas.tasks())
+			.bind("maxDeletedTasks", this.quotas.deletedTasks())
+			.bind("titles",
+					tasks.stream().map((task) -> (String) task.values().get(Member.TITLE)).toArray(String[]::new))
+			.bind("descriptions",
+					tasks.stream().map((task) -> (String) task.values().get(Member.DESCRIPTION)).toArray(String[]::new))
+			.bind("completed",
+					tasks.stream().map((task) -> (Boolean) task.values().get(Member.COMPLETED)).toArray(Boolean[]::new))
+			.bind("completedAt", tasks.stream().map((task) -> text(task.completedAt())).toArray(String[]::new))
+			.bind("priorities",
+					tasks.stream().map((task) -> (Short) task.values().get(Member.PRIORITY)).toArray(Short[]::new))
+			.bind("dueDates",
+					tasks.stream()
+						.map((task) -> text((Instant) task.values().get(Member.DUE_DATE)))
+						.toArray(String[]::new))
+			.bind("tags", tasks.stream().map(ImportedTask::tagsJson).toArray(String[]::new));
+		return spec.fetch().rowsUpdated().flatMap((rows) -> {
+			if (rows == count || count == 0) {
+				return Mono.just(rows);
+			}
+			return this.users.taskCounts(owner.id())
+				.map((counts) -> (counts.tasks() + count > this.quotas.tasks())
+						? QuotaExceededException.tasks(this.quotas.tasks())
+						: QuotaExceededException.deletedTasks(this.quotas.deletedTasks()))
+				.flatMap(Mono::error);
+		});
+	}
+
+	private static @Nullable String text(@Nullable Instant time) {
+		return (time != null) ? time.toString() : null;
+	}
+
+	/**
+	 * A task of an import: its members as a create takes them, its completion time, and
+	 * its tags as a JSON array.
+	 */
+	record ImportedTask(Map<Member, @Nullable Object> values, @Nullable Instant completedAt, String tagsJson) {
 	}
 
 	/** Which quota a create met: asked only after the create, which alone decided. */
@@ -200,6 +273,14 @@ class TaskRepository {
 	/** Deletes every completed task of the user; how many there were. */
 	Mono<Long> deleteCompleted(String userId) {
 		return this.db.sql(DELETE_COMPLETED).bind("userId", userId).fetch().rowsUpdated();
+	}
+
+	/**
+	 * Every task of the user, in creation order, as a stream: rows are read as the
+	 * subscriber asks for them.
+	 */
+	Flux<Task> export(String userId) {
+		return this.db.sql(EXPORT).bind("userId", userId).map(TaskRepository::task).all();
 	}
 
 	/**

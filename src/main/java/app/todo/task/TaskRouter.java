@@ -33,6 +33,19 @@ class TaskRouter {
 			.build();
 	}
 
+	/**
+	 * The caller's tasks as one file: {@code /api/me/export} and {@code /api/me/import}.
+	 */
+	@Bean
+	RouterFunction<ServerResponse> taskExportRoutes(TaskExport export, TaskImport imports) {
+		return route().GET("/api/me/export", export::export)
+			.HEAD("/api/me/export", export::head)
+			.route(path("/api/me/export"), MethodNotAllowed.allowing(GET, HEAD))
+			.POST("/api/me/import", imports::importTasks)
+			.route(path("/api/me/import"), MethodNotAllowed.allowing(POST))
+			.build();
+	}
+
 	private static RouterFunction<ServerResponse> tasks(TaskHandler handler, TaskChangeFeed feed) {
 		return route().GET("", queryParam(TaskChangeFeed.PARAMETER, (value) -> true), feed::changes)
 			.HEAD("", queryParam(TaskChangeFeed.PARAMETER, (value) -> true), feed::changes)

@@ -2,10 +2,14 @@ package app.todo.user;
 
 import reactor.core.publisher.Mono;
 
+import app.todo.database.Uncancellable;
 import app.todo.security.Caller;
+import app.todo.security.TokenRevocations;
 
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -19,8 +23,33 @@ class UserHandler {
 
 	private final UserRepository users;
 
-	UserHandler(UserRepository users) {
+	private final TokenRevocations revocations;
+
+	private final TransactionalOperator transactions;
+
+	UserHandler(UserRepository users, TokenRevocations revocations, ReactiveTransactionManager transactionManager) {
 		this.users = users;
+		this.revocations = revocations;
+		this.transactions = TransactionalOperator.create(transactionManager);
+	}
+
+	/**
+	 * {@code DELETE /api/me}: the caller's tasks, tombstones, idempotency keys, profile
+	 * and credentials, and every token issued so far, in one transaction. Only the
+	 * revocation time stays, keyed by the user id, so that those tokens stay refused.
+	 */
+	Mono<ServerResponse> delete(ServerRequest request) {
+		return Caller.of(request)
+			.flatMap((caller) -> Uncancellable.of(this.transactions
+				.transactional(this.revocations.revokeAll(caller.id()).then(this.users.delete(caller.id())))))
+			.then(ServerResponse.noContent().build());
+	}
+
+	/** {@code POST /api/me/sign-out-everywhere}: every token issued so far is refused. */
+	Mono<ServerResponse> signOutEverywhere(ServerRequest request) {
+		return Caller.of(request)
+			.flatMap((caller) -> Uncancellable.of(this.revocations.revokeAll(caller.id())))
+			.then(ServerResponse.noContent().build());
 	}
 
 	Mono<ServerResponse> me(ServerRequest request) {

@@ -48,6 +48,16 @@ public class UserRepository {
 			RETURNING id""");
 
 	/**
+	 * Like {@link #CREATE_OWNER_COUNTING_TASK} for {@code :count} tasks at once (an
+	 * import), which the caller has checked to be at most {@code :maxTasks}.
+	 */
+	public static final String CREATE_OWNER_COUNTING_TASKS = """
+			INSERT INTO users (id, email, name, task_count) VALUES (:userId, :email, :name, :count)
+			ON CONFLICT (id) DO UPDATE SET task_count = users.task_count + :count
+			  WHERE users.task_count + :count <= :maxTasks AND users.tombstone_count < :maxDeletedTasks
+			RETURNING id""";
+
+	/**
 	 * The row of a new account, from a CTE named {@code account} that returns the new
 	 * credentials' {@code user_id} (none when the email is taken); binds {@code :email}
 	 * and {@code :name}.
@@ -69,6 +79,14 @@ public class UserRepository {
 			""";
 
 	private static final String FIND = "SELECT email, name FROM users WHERE id = :userId";
+
+	/*
+	 * Tasks, tombstones (none is left: the user is gone), idempotency keys and
+	 * credentials go with the row (ON DELETE CASCADE); event tickets have no foreign key.
+	 */
+	private static final String DELETE = """
+			WITH tickets AS (DELETE FROM event_tickets WHERE user_id = :userId)
+			DELETE FROM users WHERE id = :userId""";
 
 	private static final String TASK_COUNTS = "SELECT task_count, tombstone_count FROM users WHERE id = :userId";
 
@@ -111,6 +129,11 @@ public class UserRepository {
 	/** Writes the token's email and name on the caller's row, creating it if needed. */
 	Mono<Long> saveProfile(Caller caller) {
 		return bindOwner(this.db.sql(SAVE_PROFILE), caller).fetch().rowsUpdated();
+	}
+
+	/** Everything the user keeps, in the caller's transaction. */
+	Mono<Long> delete(String userId) {
+		return this.db.sql(DELETE).bind("userId", userId).fetch().rowsUpdated();
 	}
 
 	private static @Nullable String first(@Nullable String preferred, @Nullable String fallback) {

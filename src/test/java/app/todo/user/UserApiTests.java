@@ -87,7 +87,7 @@ class UserApiTests extends ApiTestSupport {
 			.expectStatus()
 			.isEqualTo(405)
 			.expectHeader()
-			.valueEquals(HttpHeaders.ALLOW, "GET,HEAD");
+			.valueEquals(HttpHeaders.ALLOW, "GET,HEAD,DELETE");
 	}
 
 }

@@ -16,6 +16,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 import app.todo.InvalidConfigurationException;
+import app.todo.security.TokenRevocations;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.health.contributor.Health;
@@ -73,7 +74,7 @@ class JwtConfiguration {
 
 	@Bean
 	ReactiveJwtDecoder jwtDecoder(AuthProperties properties, ObjectProvider<RemoteJwkSet> jwkSet,
-			ObjectProvider<BearerTokenSource> otherSources) {
+			ObjectProvider<BearerTokenSource> otherSources, ObjectProvider<TokenRevocations> revocations) {
 		List<String> sources = new ArrayList<>();
 		ReactiveJwtDecoder hmac = null;
 		byte[] secret = properties.secretBytes();
@@ -101,7 +102,9 @@ class JwtConfiguration {
 					"Set BETTER_AUTH_URL (the Better Auth server whose JWKS signs tokens) and/or BETTER_AUTH_SECRET (HS256, 32 bytes or more), or leave the API's own accounts on (ACCOUNTS_ENABLED).");
 		}
 		logger.info("Accepting bearer tokens: " + String.join("; ", sources));
-		return new VerifiedTokenCache(new AlgorithmRoutingJwtDecoder(others, hmac, asymmetric));
+		ReactiveJwtDecoder decoder = new VerifiedTokenCache(new AlgorithmRoutingJwtDecoder(others, hmac, asymmetric));
+		TokenRevocations revoked = revocations.getIfAvailable();
+		return (revoked != null) ? new RevocationCheckingJwtDecoder(decoder, revoked) : decoder;
 	}
 
 	static ReactiveJwtDecoder jwksDecoder(RemoteJwkSet keys, OAuth2TokenValidator<Jwt> validator) {
