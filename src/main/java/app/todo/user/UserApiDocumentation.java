@@ -31,14 +31,14 @@ class UserApiDocumentation implements OpenApiCustomizer {
 			.summary("Delete the caller's account")
 			.description("Deletes, in one transaction, the caller's tasks, deleted-task records, idempotency keys, "
 					+ "profile and built-in credentials, and refuses every token issued before it (on every replica "
-					+ "within " + TokenRevocations.CACHE_FOR.toSeconds() + " s). A Better Auth user who signs in "
+					+ "within " + TokenRevocations.READ_EVERY.toSeconds() + " s). A Better Auth user who signs in "
 					+ "again later starts with nothing.")
 			.addTagsItem("account")
 			.responses(new ApiResponses().addApiResponse("204", new ApiResponse().description("Deleted."))));
 		docs.add(HttpMethod.POST, "/api/me/sign-out-everywhere", new Operation().operationId("signOutEverywhere")
 			.summary("Sign out everywhere")
 			.description("Refuses every token of the caller issued before the next whole second (on every replica "
-					+ "within " + TokenRevocations.CACHE_FOR.toSeconds() + " s); tokens issued after work.")
+					+ "within " + TokenRevocations.READ_EVERY.toSeconds() + " s); tokens issued after work.")
 			.addTagsItem("account")
 			.responses(new ApiResponses().addApiResponse("204", new ApiResponse().description("Signed out."))));
 	}

@@ -40,15 +40,18 @@ class UserHandler {
 	 */
 	Mono<ServerResponse> delete(ServerRequest request) {
 		return Caller.of(request)
-			.flatMap((caller) -> Uncancellable.of(this.transactions
-				.transactional(this.revocations.revokeAll(caller.id()).then(this.users.delete(caller.id())))))
+			.flatMap((caller) -> Uncancellable
+				.of(this.transactions.transactional(this.revocations.revokeAll(caller.id())
+					.flatMap((after) -> this.users.delete(caller.id()).thenReturn(after))))
+				.doOnNext((after) -> this.revocations.remember(caller.id(), after)))
 			.then(ServerResponse.noContent().build());
 	}
 
 	/** {@code POST /api/me/sign-out-everywhere}: every token issued so far is refused. */
 	Mono<ServerResponse> signOutEverywhere(ServerRequest request) {
 		return Caller.of(request)
-			.flatMap((caller) -> Uncancellable.of(this.revocations.revokeAll(caller.id())))
+			.flatMap((caller) -> Uncancellable.of(this.revocations.revokeAll(caller.id()))
+				.doOnNext((after) -> this.revocations.remember(caller.id(), after)))
 			.then(ServerResponse.noContent().build());
 	}
 

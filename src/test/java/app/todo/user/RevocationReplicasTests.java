@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Signing out everywhere and deleting an account on one replica refuses the earlier
- * tokens on the other within {@link TokenRevocations#CACHE_FOR}, though it had checked
+ * tokens on the other within {@link TokenRevocations.READ_EVERY}, though it had checked
  * (and cached) them before.
  */
 @ExtendWith(Replicas.Extension.class)
@@ -46,7 +46,7 @@ class RevocationReplicasTests {
 		WebTestClient first = replicas.first().mutate().defaultHeaders((h) -> h.setBearerAuth(token)).build();
 		(post ? first.post().uri(path) : first.delete().uri(path)).exchange().expectStatus().isNoContent();
 		long started = System.nanoTime();
-		long deadline = started + TokenRevocations.CACHE_FOR.plusSeconds(2).toNanos();
+		long deadline = started + TokenRevocations.READ_EVERY.plusSeconds(2).toNanos();
 		int status = status(replicas.second(), token);
 		while (status != 401 && System.nanoTime() < deadline) {
 			Thread.sleep(200);

@@ -15,7 +15,7 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 /**
  * After every other check (and the {@link VerifiedTokenCache}), refuses a token issued
  * before its user signed out everywhere or deleted their account. The common case costs
- * one cache lookup ({@link TokenRevocations}). A token without {@code iat} cannot show it
+ * one map lookup ({@link TokenRevocations}). A token without {@code iat} cannot show it
  * is newer: it is refused for a user who revoked their tokens, accepted otherwise. When
  * the database cannot be asked, the request fails with a 503, not a 401.
  */
