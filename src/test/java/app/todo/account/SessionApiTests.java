@@ -14,6 +14,7 @@ import tools.jackson.databind.JsonNode;
 import app.todo.ApiTestSupport;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -40,6 +41,9 @@ class SessionApiTests extends ApiTestSupport {
 
 	@Autowired
 	private RefreshTokens refreshTokens;
+
+	@LocalServerPort
+	private int port;
 
 	// The cookie
 
@@ -330,12 +334,20 @@ class SessionApiTests extends ApiTestSupport {
 		signIn(email, NEW_PASSWORD);
 	}
 
+	/**
+	 * From an address of its own: a wrong current password counts against the sign-in
+	 * limits, per address too, which the suite's other tests share on 127.0.0.1.
+	 */
 	@Test
-	void changePasswordWhenCurrentPasswordWrongThenForbiddenAndNothingChanges() {
+	void changePasswordWhenCurrentPasswordWrongThenForbiddenNothingChangesAndTheSignInLimitsCount() {
 		String email = AccountApiTests.newEmail();
 		EntityExchangeResult<JsonNode> signedUp = signUp(email);
 		String access = signedUp.getResponseBody().get("token").stringValue();
-		changePassword(access, "not the password", NEW_PASSWORD).expectStatus()
+		WebTestClient attacker = AccountApiTests.fromAddress(this.port, AccountApiTests.newLoopbackAddress())
+			.mutate()
+			.defaultHeaders((headers) -> headers.setBearerAuth(access))
+			.build();
+		changePassword(attacker, "not the password", NEW_PASSWORD).expectStatus()
 			.isForbidden()
 			.expectHeader()
 			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -344,6 +356,14 @@ class SessionApiTests extends ApiTestSupport {
 			.isEqualTo("The current password is wrong.");
 		bearer(access).get().uri("/api/me").exchange().expectStatus().isOk();
 		refresh(cookie(signedUp).getValue()).expectStatus().isOk();
+		signIn(email, PASSWORD);
+		for (int i = 0; i < 4; i++) {
+			changePassword(attacker, "guess " + i, NEW_PASSWORD).expectStatus().isForbidden();
+		}
+		changePassword(attacker, PASSWORD, NEW_PASSWORD).expectStatus()
+			.isEqualTo(HttpStatus.TOO_MANY_REQUESTS)
+			.expectHeader()
+			.exists(HttpHeaders.RETRY_AFTER);
 		signIn(email, PASSWORD);
 	}
 
@@ -417,7 +437,11 @@ class SessionApiTests extends ApiTestSupport {
 	}
 
 	private WebTestClient.ResponseSpec changePassword(String access, String current, String next) {
-		return bearer(access).post()
+		return changePassword(bearer(access), current, next);
+	}
+
+	private static WebTestClient.ResponseSpec changePassword(WebTestClient client, String current, String next) {
+		return client.post()
 			.uri("/api/me/password")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("current_password", current, "new_password", next))
