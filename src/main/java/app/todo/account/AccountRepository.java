@@ -40,10 +40,13 @@ final class AccountRepository {
 			FROM (SELECT lower(:email) AS key) k
 			LEFT JOIN (credentials c JOIN users u ON u.id = c.user_id) ON lower(c.email) = k.key""";
 
-	/* The caller's account, keyed as FIND keys it, for a password change. */
+	/*
+	 * The caller's account, keyed as FIND keys it, for a password change. Both tables
+	 * filtered by the user, so that a cluster that distributes users by id reads one.
+	 */
 	private static final String FIND_BY_ID = """
 			SELECT lower(c.email) AS key, c.user_id, c.email, c.password_hash, u.name
-			FROM credentials c JOIN users u ON u.id = c.user_id WHERE c.user_id = :userId""";
+			FROM credentials c JOIN users u ON u.id = c.user_id WHERE c.user_id = :userId AND u.id = :userId""";
 
 	/* Only over the hash that was checked: of two changes at once, one wins. */
 	private static final String CHANGE_PASSWORD = """
