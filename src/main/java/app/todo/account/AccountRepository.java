@@ -1,5 +1,6 @@
 package app.todo.account;
 
+import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -39,6 +40,18 @@ final class AccountRepository {
 			FROM (SELECT lower(:email) AS key) k
 			LEFT JOIN (credentials c JOIN users u ON u.id = c.user_id) ON lower(c.email) = k.key""";
 
+	/*
+	 * The caller's account, keyed as FIND keys it, for a password change. Both tables
+	 * filtered by the user, so that a cluster that distributes users by id reads one.
+	 */
+	private static final String FIND_BY_ID = """
+			SELECT lower(c.email) AS key, c.user_id, c.email, c.password_hash, u.name
+			FROM credentials c JOIN users u ON u.id = c.user_id WHERE c.user_id = :userId AND u.id = :userId""";
+
+	/* Only over the hash that was checked: of two changes at once, one wins. */
+	private static final String CHANGE_PASSWORD = """
+			UPDATE credentials SET password_hash = :hash WHERE user_id = :userId AND password_hash = :checked""";
+
 	private final DatabaseClient db;
 
 	AccountRepository(DatabaseClient db) {
@@ -59,14 +72,35 @@ final class AccountRepository {
 
 	/** The account of this email, if any, and its key. */
 	Mono<Lookup> find(String email) {
-		return this.db.sql(FIND).bind("email", email).map((row) -> {
-			String userId = row.get("user_id", String.class);
-			Credentials credentials = (userId != null)
-					? new Credentials(new User(userId, row.get("email", String.class), row.get("name", String.class)),
-							row.get("password_hash", String.class))
-					: null;
-			return new Lookup(row.get("key", String.class), credentials);
-		}).one();
+		return this.db.sql(FIND).bind("email", email).map(AccountRepository::lookup).one();
+	}
+
+	/** The user's account; empty when they have none here (a Better Auth user). */
+	Mono<Lookup> findById(String userId) {
+		return this.db.sql(FIND_BY_ID).bind("userId", userId).map(AccountRepository::lookup).one();
+	}
+
+	/**
+	 * Replaces the password hash if it is still the one checked, in the caller's
+	 * transaction; false when another change came first.
+	 */
+	Mono<Boolean> changePassword(String userId, String checked, String hash) {
+		return this.db.sql(CHANGE_PASSWORD)
+			.bind("userId", userId)
+			.bind("checked", checked)
+			.bind("hash", hash)
+			.fetch()
+			.rowsUpdated()
+			.map((rows) -> rows == 1);
+	}
+
+	private static Lookup lookup(Readable row) {
+		String userId = row.get("user_id", String.class);
+		Credentials credentials = (userId != null)
+				? new Credentials(new User(userId, row.get("email", String.class), row.get("name", String.class)),
+						row.get("password_hash", String.class))
+				: null;
+		return new Lookup(row.get("key", String.class), credentials);
 	}
 
 	record Credentials(User user, String passwordHash) {
