@@ -26,7 +26,9 @@
 # Settings: CITUS_DIR (${XDG_CACHE_HOME:-~/.cache}/todo-citus: the chroot, logs), CITUS_TARBALL
 # (../shared/citus/citus-13.2.2.tar.gz beside the repository; downloaded from the release when
 # missing and the network allows), CITUS_PORT (19110: the coordinator; the workers on +1, +2),
-# CITUS_TIMEOUT (seconds for the command of `run`, 1800), DEBIAN_MIRROR (http://deb.debian.org/debian).
+# CITUS_TIMEOUT (seconds for the command of `run`, 1800), CITUS_SETTINGS (more postgresql.conf
+# lines for every node, such as 'shared_buffers = 512MB', taken when a node is made),
+# DEBIAN_MIRROR (http://deb.debian.org/debian).
 # One block, read whole before it runs: editing the file during a run cannot change the run
 {
 set -euo pipefail
@@ -204,6 +206,7 @@ unix_socket_directories = ''
 shared_preload_libraries = 'citus,pg_stat_statements'
 max_connections = 200
 citus.stat_statements_track = 'all'
+${CITUS_SETTINGS:-}
 EOF
     fi
     if running "$node"; then
