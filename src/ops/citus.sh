@@ -220,15 +220,16 @@ EOF
   local password
   password=$(cat "$password_file")
   for node in "${nodes[@]}"; do
-    [[ $(sql "$node" postgres "SELECT count(*) FROM pg_database WHERE datname = 'todo'") == 1 ]] ||
-      sql "$node" postgres 'CREATE DATABASE todo' >/dev/null
+    # Once per node: a worker refuses changes to Citus's catalogs once the coordinator synced them
+    [[ $(sql "$node" postgres "SELECT count(*) FROM pg_database WHERE datname = 'todo'") == 0 ]] || continue
+    sql "$node" postgres 'CREATE DATABASE todo' >/dev/null
     # Citus's per-statement counts (citus_stat_statements, which CitusPlanTests reads) need it
-    sql "$node" todo 'CREATE EXTENSION IF NOT EXISTS citus; CREATE EXTENSION IF NOT EXISTS pg_stat_statements' >/dev/null
+    sql "$node" todo 'CREATE EXTENSION citus; CREATE EXTENSION pg_stat_statements' >/dev/null
     # How each node authenticates to the others: the same role and password everywhere
-    sql "$node" todo "INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) SELECT 0, 'todo', 'password=$password'
-      WHERE NOT EXISTS (SELECT FROM pg_dist_authinfo WHERE nodeid = 0 AND rolename = 'todo')" >/dev/null
+    sql "$node" todo "INSERT INTO pg_dist_authinfo (nodeid, rolename, authinfo) VALUES (0, 'todo', 'password=$password')" >/dev/null
   done
-  sql coordinator todo "SELECT citus_set_coordinator_host('127.0.0.1', $port)" >/dev/null
+  [[ $(sql coordinator todo "SELECT count(*) FROM pg_dist_node WHERE groupid = 0") == 1 ]] ||
+    sql coordinator todo "SELECT citus_set_coordinator_host('127.0.0.1', $port)" >/dev/null
   for node in "${nodes[@]:1}"; do
     [[ $(sql coordinator todo "SELECT count(*) FROM pg_dist_node WHERE nodeport = $(node_port "$node")") == 1 ]] ||
       sql coordinator todo "SELECT citus_add_node('127.0.0.1', $(node_port "$node"))" >/dev/null
