@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestInstance.Lifecycle;
 
 import app.todo.ApiTestSupport;
 import app.todo.task.TaskListQuery.Position;
@@ -37,7 +35,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * user's requests ran on a distributed table was routed by its distribution key, as Citus
  * itself counted it ({@code citus_stat_statements}). Skipped on a plain PostgreSQL.
  */
-@TestInstance(Lifecycle.PER_CLASS)
 class CitusPlanTests extends ApiTestSupport {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -54,7 +51,8 @@ class CitusPlanTests extends ApiTestSupport {
 	@Autowired
 	private DatabaseClient db;
 
-	@BeforeAll
+	// Per test, so that a plain PostgreSQL reports each of them skipped
+	@BeforeEach
 	void onCitusOnly() {
 		assumeTrue(one("SELECT count(*) FROM pg_extension WHERE extname = 'citus'", Long.class) == 1,
 				"Not a Citus cluster: src/ops/citus-test.sh runs these");
