@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import tools.jackson.databind.JsonNode;
+
 import app.todo.ApiTestSupport;
 import app.todo.task.TaskListQuery.Position;
 import app.todo.task.TaskListQuery.Status;
@@ -21,6 +23,7 @@ import org.springframework.http.MediaType;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.r2dbc.core.Parameter;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
@@ -129,13 +132,16 @@ class CitusPlanTests extends ApiTestSupport {
 			.exchange()
 			.expectStatus()
 			.isCreated();
-		this.client.post()
+		EntityExchangeResult<JsonNode> signedIn = this.client.post()
 			.uri("/api/auth/sign-in")
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("email", email, "password", password))
 			.exchange()
 			.expectStatus()
-			.isOk();
+			.isOk()
+			.expectBody(JsonNode.class)
+			.returnResult();
+		callSessionRoutes(signedIn, password);
 		WebTestClient client = as(user);
 		long id = TaskRequests.create(client,
 				"{\"title\": \"Buy milk\", \"tags\": [\"home\"], \"priority\": \"high\"}");
@@ -197,6 +203,40 @@ class CitusPlanTests extends ApiTestSupport {
 		client.delete().uri("/api/me").exchange().expectStatus().is2xxSuccessful();
 		// Its tokens are refused after it: another user's
 		as(newUser()).post().uri("/api/me/sign-out-everywhere").exchange().expectStatus().isNoContent();
+	}
+
+	/** Refresh, a password change and sign-out, with the session a sign-in started. */
+	private void callSessionRoutes(EntityExchangeResult<JsonNode> signedIn, String password) {
+		String refreshToken = signedIn.getResponseCookies().getFirst("todo_refresh").getValue();
+		String refreshed = this.client.post()
+			.uri("/api/auth/refresh")
+			.header("X-Requested-With", "fetch")
+			.cookie("todo_refresh", refreshToken)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.returnResult(JsonNode.class)
+			.getResponseCookies()
+			.getFirst("todo_refresh")
+			.getValue();
+		EntityExchangeResult<JsonNode> changed = this.client.post()
+			.uri("/api/me/password")
+			.headers((headers) -> headers.setBearerAuth(signedIn.getResponseBody().get("token").stringValue()))
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("current_password", password, "new_password", password + " again"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(JsonNode.class)
+			.returnResult();
+		assertThat(refreshed).isNotEqualTo(refreshToken);
+		this.client.post()
+			.uri("/api/auth/sign-out")
+			.header("X-Requested-With", "fetch")
+			.cookie("todo_refresh", changed.getResponseCookies().getFirst("todo_refresh").getValue())
+			.exchange()
+			.expectStatus()
+			.isNoContent();
 	}
 
 	/** Each sort both ways, each status, each kind of filter, first and later pages. */
