@@ -1,5 +1,7 @@
 package app.todo.account;
 
+import java.util.Optional;
+
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -11,14 +13,14 @@ import org.springframework.r2dbc.core.DatabaseClient;
 /**
  * Accounts are users rows with a credentials row. Emails are unique whatever their case
  * (an index on {@code lower(email)}), so two sign-ups of one email race in PostgreSQL,
- * not here.
+ * not here. On Citus, credentials is a reference table (changelog 010): the email index
+ * holds for all users, and the lookup by email reads it on the node it runs on.
  */
 final class AccountRepository {
 
 	/*
 	 * The credentials row goes first: when the email is taken it inserts nothing, and so
-	 * neither does the users row that depends on it. The foreign key is checked at the
-	 * statement's end.
+	 * neither does the users row that goes with it.
 	 */
 	private static final String CREATE = """
 			WITH account AS (
@@ -32,12 +34,15 @@ final class AccountRepository {
 	 * One row whether or not the email has an account: the email as PostgreSQL folds it,
 	 * which is what makes two spellings one account, and so the key its failed sign-ins
 	 * count against (Java's toLowerCase folds some letters otherwise, such as the dotted
-	 * capital I).
+	 * capital I). The name is read by a second statement, only for an account: joined
+	 * here, on Citus an outer join of the email with the distributed users table would
+	 * read every user's row.
 	 */
 	private static final String FIND = """
-			SELECT k.key, c.user_id, c.email, c.password_hash, u.name
-			FROM (SELECT lower(:email) AS key) k
-			LEFT JOIN (credentials c JOIN users u ON u.id = c.user_id) ON lower(c.email) = k.key""";
+			SELECT k.key, c.user_id, c.email, c.password_hash
+			FROM (SELECT lower(:email) AS key) k LEFT JOIN credentials c ON lower(c.email) = k.key""";
+
+	private static final String NAME = "SELECT name FROM users WHERE id = :id";
 
 	private final DatabaseClient db;
 
@@ -62,11 +67,23 @@ final class AccountRepository {
 		return this.db.sql(FIND).bind("email", email).map((row) -> {
 			String userId = row.get("user_id", String.class);
 			Credentials credentials = (userId != null)
-					? new Credentials(new User(userId, row.get("email", String.class), row.get("name", String.class)),
+					? new Credentials(new User(userId, row.get("email", String.class), null),
 							row.get("password_hash", String.class))
 					: null;
 			return new Lookup(row.get("key", String.class), credentials);
-		}).one();
+		}).one().flatMap((lookup) -> (lookup.credentials() == null) ? Mono.just(lookup) : withName(lookup));
+	}
+
+	private Mono<Lookup> withName(Lookup lookup) {
+		Credentials credentials = lookup.credentials();
+		User user = credentials.user();
+		return this.db.sql(NAME)
+			.bind("id", user.id())
+			.map((row) -> Optional.ofNullable(row.get("name", String.class)))
+			.one()
+			.defaultIfEmpty(Optional.empty())
+			.map((name) -> new Lookup(lookup.key(),
+					new Credentials(new User(user.id(), user.email(), name.orElse(null)), credentials.passwordHash())));
 	}
 
 	record Credentials(User user, String passwordHash) {
