@@ -314,10 +314,15 @@ class TaskRepository {
 	}
 
 	Mono<Task> toggleCompleted(String userId, long id, Integer @Nullable [] versions) {
-		String sql = TOGGLE_COMPLETED.replace("WHERE user_id = :userId AND id = :id\n",
-				"WHERE user_id = :userId AND id = :id" + ifVersion(versions) + "\n");
+		String sql = toggleStatement(versions);
 		return bindVersions(this.db.sql(sql).bind("userId", userId).bind("id", id), versions).map(TaskRepository::task)
 			.one();
+	}
+
+	/** The toggle's statement, for a test that runs it in a transaction of its own. */
+	static String toggleStatement(Integer @Nullable [] versions) {
+		return TOGGLE_COMPLETED.replace("WHERE user_id = :userId AND id = :id\n",
+				"WHERE user_id = :userId AND id = :id" + ifVersion(versions) + "\n");
 	}
 
 	Mono<Boolean> delete(String userId, long id) {
