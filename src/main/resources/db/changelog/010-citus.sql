@@ -36,6 +36,22 @@ ALTER TABLE task_tombstones ADD COLUMN change_seq bigint NOT NULL DEFAULT 0;
 CREATE INDEX task_tombstones_user_change_idx ON task_tombstones (user_id, change_seq, task_id);
 
 
+--changeset todo:010-completed-at-function splitStatements:false
+-- When a task was completed, for the statements that set it: the previous time while it stays
+-- completed, the given time (now()) when it becomes so, none when it is not. A function and not
+-- a CASE in each statement because Citus refuses a CASE or COALESCE holding now() (a STABLE
+-- function, which it evaluates on the coordinator) in an UPDATE of a distributed table; as an
+-- argument, now() is evaluated on the coordinator, as now() elsewhere in the statement. PL/pgSQL,
+-- not SQL, which the planner would inline back into the CASE that Citus refuses; one call per
+-- row written.
+CREATE FUNCTION todo_completed_at(completed boolean, previous timestamptz, at timestamptz) RETURNS timestamptz
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    RETURN CASE WHEN completed THEN coalesce(previous, at) END;
+END
+$$;
+--rollback DROP FUNCTION todo_completed_at(boolean, timestamptz, timestamptz);
+
 --changeset todo:010-keys-led-by-user
 -- Citus requires every primary key and unique constraint of a distributed table to include its
 -- distribution column. Ids stay unique in practice (an identity, tombstones one per task); every
@@ -82,4 +98,8 @@ SELECT create_distributed_table('idempotency_keys', 'user_id', colocate_with => 
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'idempotency_keys'::regclass);
 SELECT create_reference_table('credentials')
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'credentials'::regclass);
+-- On every node, as the workers run the statements that call it (Citus also propagates a
+-- function created while it has workers; a table's own dependencies, such as the search index's
+-- functions and extensions, go with the table)
+SELECT create_distributed_function('todo_completed_at(boolean, timestamptz, timestamptz)');
 --rollback SELECT undistribute_table('credentials'); SELECT undistribute_table('idempotency_keys'); SELECT undistribute_table('task_tombstones'); SELECT undistribute_table('tasks'); SELECT undistribute_table('users');

@@ -47,7 +47,7 @@ class TaskRepository {
 	 * evaluated once, and on Citus never pushed to a worker), joined to the answer so
 	 * that it is evaluated.
 	 */
-	private static final String NOTIFY = "notified AS (SELECT pg_notify('task_changes', :userId) FROM %s LIMIT 1)";
+	private static final String NOTIFY = "notified AS (SELECT CAST(pg_notify('task_changes', :userId) AS text) FROM %s LIMIT 1)";
 
 	/*
 	 * The caller's users row is written in the same statement as their first task, which
@@ -57,7 +57,7 @@ class TaskRepository {
 			WITH owner AS (%s),
 			created AS (
 			  INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_date, tags, change_seq)
-			  SELECT id, :title, :description, :completed, CASE WHEN :completed THEN now() END, :priority,
+			  SELECT id, :title, :description, :completed, todo_completed_at(:completed, NULL, now()), :priority,
 			    :due_date, :tags, change_seq FROM owner
 			  RETURNING %s
 			),
@@ -98,8 +98,7 @@ class TaskRepository {
 	private static final String TOGGLE_COMPLETED = """
 			WITH owner AS (%s),
 			changed AS (
-			  UPDATE tasks SET completed = NOT completed,
-			    completed_at = CASE WHEN completed THEN NULL ELSE now() END,
+			  UPDATE tasks SET completed = NOT completed, completed_at = todo_completed_at(NOT completed, NULL, now()),
 			    version = version + 1, updated_at = now(), change_seq = (SELECT change_seq FROM owner)
 			  WHERE user_id = :userId AND id = :id
 			  RETURNING %s
@@ -120,15 +119,14 @@ class TaskRepository {
 			  ORDER BY id FOR UPDATE
 			),
 			changed AS (
-			  UPDATE tasks SET completed = :completed,
-			    completed_at = CASE WHEN :completed THEN coalesce(completed_at, now()) END,
+			  UPDATE tasks SET completed = :completed, completed_at = todo_completed_at(:completed, completed_at, now()),
 			    version = version + 1, updated_at = now(), change_seq = (SELECT change_seq FROM owner)
 			  WHERE user_id = :userId AND id IN (SELECT id FROM found) AND (SELECT count(*) FROM found) = :count
 			  RETURNING %s
 			),
 			%s
-			SELECT changed.* FROM changed, notified""".formatted(UserRepository.ADVANCE_CHANGE_SEQ, COLUMNS,
-			NOTIFY.formatted("changed"));
+			SELECT changed.* FROM changed, notified"""
+		.formatted(UserRepository.ADVANCE_CHANGE_SEQ, COLUMNS, NOTIFY.formatted("changed"));
 
 	/*
 	 * In the order of tasks_user_created_idx: a range scan of the owner's rows, no sort.
@@ -145,7 +143,7 @@ class TaskRepository {
 			created AS (
 			  INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_date, tags, change_seq)
 			  SELECT owner.id, t.title, t.description, t.completed,
-			    CASE WHEN t.completed THEN coalesce(t.completed_at, now()) END, t.priority, t.due_date,
+			    todo_completed_at(t.completed, t.completed_at, now()), t.priority, t.due_date,
 			    ARRAY(SELECT jsonb_array_elements_text(t.tags)), owner.change_seq
 			  FROM owner, unnest(CAST(:titles AS text[]), CAST(:descriptions AS text[]), CAST(:completed AS boolean[]),
 			    CAST(CAST(:completedAt AS text[]) AS timestamptz[]), CAST(:priorities AS smallint[]),
@@ -171,7 +169,8 @@ class TaskRepository {
 	 * user with their quota of keys in the last 24 hours claims none: the statement
 	 * returns no row, as for a key that is taken, and the lookup that follows tells the
 	 * two apart. The count stops at the quota, so it costs at most that many index
-	 * entries.
+	 * entries. The conflict's update names no function (the proposed row's created_at is
+	 * now()): Citus takes only IMMUTABLE ones there.
 	 */
 	private static final String CLAIM_KEY = """
 			WITH owner AS (%s)
@@ -180,9 +179,10 @@ class TaskRepository {
 			WHERE (SELECT count(*) FROM (SELECT 1 FROM idempotency_keys WHERE user_id = :userId
 			  AND created_at > now() - interval '24 hours' LIMIT :maxKeys) AS recent) < :maxKeys
 			ON CONFLICT (user_id, idempotency_key) DO UPDATE
-			  SET request_hash = EXCLUDED.request_hash, location = NULL, response = NULL, created_at = now()
-			  WHERE idempotency_keys.created_at < now() - interval '24 hours'
-			RETURNING true AS claimed""".formatted(UserRepository.CREATE_OWNER);
+			  SET request_hash = EXCLUDED.request_hash, location = NULL, response = NULL, created_at = EXCLUDED.created_at
+			  WHERE EXCLUDED.created_at - idempotency_keys.created_at > interval '24 hours'
+			RETURNING true AS claimed"""
+		.formatted(UserRepository.CREATE_OWNER);
 
 	private static final String RECORD_ANSWER = """
 			UPDATE idempotency_keys SET location = :location, response = :response
@@ -296,7 +296,7 @@ class TaskRepository {
 			assignments.add(member.column + " = :" + member.column);
 			if (member == Member.COMPLETED) {
 				// completed_at keeps its first value while the task stays completed
-				assignments.add("completed_at = CASE WHEN :completed THEN coalesce(completed_at, now()) END");
+				assignments.add("completed_at = todo_completed_at(:completed, completed_at, now())");
 			}
 		}
 		assignments.add("version = version + 1")
