@@ -62,12 +62,27 @@ ALTER TABLE task_tombstones DROP CONSTRAINT task_tombstones_pkey, ADD PRIMARY KE
 
 --changeset todo:010-credentials-without-foreign-key
 -- The email must be unique across all users, which no table distributed by user can enforce, so
--- on Citus credentials becomes a reference table (a copy on every node, its unique index on
--- lower(email) intact, sign-in's lookup by email local). A reference table cannot have a foreign
--- key to a distributed one, so the key to users goes, here too: account deletion deletes the
--- credentials itself (UserRepository), in the transaction that deletes the user.
+-- on Citus credentials stays a plain table of the coordinator (its unique index on lower(email)
+-- intact, sign-in's lookup by email local to the node the API connects to; sign-ups are rare). A
+-- table of the coordinator cannot keep a foreign key to a distributed one, so the key to users
+-- goes, here too: account deletion deletes the credentials itself (UserRepository), in the
+-- transaction that deletes the user.
 ALTER TABLE credentials DROP CONSTRAINT credentials_user_id_fkey;
 --rollback ALTER TABLE credentials ADD FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+
+--changeset todo:010-citus-table-visibility splitStatements:false
+--preconditions onFail:CONTINUE
+--precondition-sql-check expectedResult:1 SELECT count(*) FROM pg_extension WHERE extname = 'citus'
+-- Citus hides shards from catalog queries by rewriting them (citus.override_table_visibility);
+-- in Citus 13.2 the rewrite breaks pgjdbc's DatabaseMetaData.getColumns ("negative bitmapset
+-- member not allowed"), which Liquibase calls at every start: once the tables are distributed
+-- the API would not start again. The coordinator holds no shard (all of them are on workers), so
+-- there is nothing to hide: the rewrite is turned off for this database's new sessions.
+DO $$
+BEGIN
+    EXECUTE format('ALTER DATABASE %I SET citus.override_table_visibility = off', current_database());
+END
+$$;
 
 --changeset todo:010-citus-distribution runInTransaction:false
 --preconditions onFail:CONTINUE
@@ -80,10 +95,12 @@ ALTER TABLE credentials DROP CONSTRAINT credentials_user_id_fkey;
 -- Each user's rows on one shard: users by id, and the tables of a user's rows by user_id in the
 -- same colocation group, so that every statement of the API, which names its user, runs on one
 -- worker (a router plan) and a user's foreign keys and multi-table statements stay local to it.
--- credentials is a reference table (see 010-credentials-without-foreign-key). signing_keys,
--- token_revocations and event_tickets stay plain tables of the coordinator: few rows, never
--- joined with users' tables, read or written one at a time by the API, which connects to the
--- coordinator; as reference tables every write would be a two-phase commit on every node.
+-- credentials (see 010-credentials-without-foreign-key), signing_keys, token_revocations and
+-- event_tickets stay plain tables of the coordinator: few rows, never joined with users' tables
+-- but by sign-up's one statement (which Citus runs in steps), read or written one at a time by
+-- the API, which connects to the coordinator. As reference tables, every write would be a
+-- two-phase commit on every node, and the coordinator would hold shards of them (see
+-- 010-citus-table-visibility).
 --
 -- Outside a transaction, each call commits on its own (a distribution cannot always run in a
 -- transaction block that has already written), and each is guarded by pg_dist_partition so that
@@ -96,10 +113,8 @@ SELECT create_distributed_table('task_tombstones', 'user_id', colocate_with => '
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'task_tombstones'::regclass);
 SELECT create_distributed_table('idempotency_keys', 'user_id', colocate_with => 'users')
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'idempotency_keys'::regclass);
-SELECT create_reference_table('credentials')
-WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'credentials'::regclass);
 -- On every node, as the workers run the statements that call it (Citus also propagates a
 -- function created while it has workers; a table's own dependencies, such as the search index's
 -- functions and extensions, go with the table)
 SELECT create_distributed_function('todo_completed_at(boolean, timestamptz, timestamptz)');
---rollback SELECT undistribute_table('credentials'); SELECT undistribute_table('idempotency_keys'); SELECT undistribute_table('task_tombstones'); SELECT undistribute_table('tasks'); SELECT undistribute_table('users');
+--rollback SELECT undistribute_table('idempotency_keys'); SELECT undistribute_table('task_tombstones'); SELECT undistribute_table('tasks'); SELECT undistribute_table('users');

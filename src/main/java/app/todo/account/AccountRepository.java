@@ -13,8 +13,8 @@ import org.springframework.r2dbc.core.DatabaseClient;
 /**
  * Accounts are users rows with a credentials row. Emails are unique whatever their case
  * (an index on {@code lower(email)}), so two sign-ups of one email race in PostgreSQL,
- * not here. On Citus, credentials is a reference table (changelog 010): the email index
- * holds for all users, and the lookup by email reads it on the node it runs on.
+ * not here. On Citus, credentials stays a table of the coordinator (changelog 010): the
+ * email index holds for all users, and the lookup by email reads it there.
  */
 final class AccountRepository {
 

@@ -99,11 +99,10 @@ public class UserRepository {
 	private static final String FIND = "SELECT email, name FROM users WHERE id = :userId";
 
 	/*
-	 * Three statements, each on one kind of table (on Citus: event tickets on the
-	 * coordinator, credentials a reference table, users distributed), in the caller's
-	 * transaction. Tasks, tombstones (none is left: the user is gone) and idempotency
-	 * keys go with the users row (ON DELETE CASCADE); event tickets and credentials have
-	 * no foreign key.
+	 * Three statements, each on one kind of table (on Citus: event tickets and
+	 * credentials on the coordinator, users distributed), in the caller's transaction.
+	 * Tasks, tombstones (none is left: the user is gone) and idempotency keys go with the
+	 * users row (ON DELETE CASCADE); event tickets and credentials have no foreign key.
 	 */
 	private static final String DELETE_TICKETS = "DELETE FROM event_tickets WHERE user_id = :userId";
 
