@@ -6,15 +6,24 @@
 // and list that SPA's origin in the API's CORS_ALLOWED_ORIGINS.
 export const API_BASE = new URL('/api/', document.baseURI);
 
-// The token lives in sessionStorage, not localStorage and not a cookie:
-// - it survives a reload of this tab, so a refresh does not sign the user out;
-// - it is not shared with other tabs or kept after the tab closes, so a stolen laptop's
-//   browser history holds no long-lived token, and each tab signs in on its own;
-// - any script on the page can read it (as with memory or localStorage), which is why the
-//   page loads no third-party script and its Content-Security-Policy allows scripts from
-//   its own origin only. A token only in memory would be lost on every reload; an HttpOnly
-//   cookie would need CSRF protection, which a bearer token does not.
+// Two credentials, kept apart:
+// - The access token (an hour) lives in sessionStorage, not localStorage and not a cookie: it
+//   survives a reload of this tab, is not shared with other tabs, and goes in Authorization,
+//   which needs no CSRF protection. Any script on the page can read it (as with memory or
+//   localStorage), which is why the page loads no third-party script and its
+//   Content-Security-Policy allows scripts from its own origin only.
+// - With the built-in accounts, the session itself is the refresh cookie that sign-in sets
+//   (HttpOnly: no script, ours included, can read it; SameSite=Strict; only sent to
+//   /api/auth/). When the access token expires, refresh() trades the cookie for a new token
+//   and a new cookie, and the request is sent again: the user stays signed in for as long as
+//   the session lasts (30 days unused by default), across reloads and new tabs.
 const TOKEN_KEY = 'todo.token';
+const REFRESHABLE_KEY = 'todo.refreshable'; // signed in with the built-in accounts
+
+// The refresh cookie reaches the API when the page is same-site with it: served by the API
+// (as here), or by the same site through a proxy. From a page on another origin, set this to
+// 'include' and list that page's exact origin (no pattern) in the API's CORS_ALLOWED_ORIGINS.
+const CREDENTIALS = 'same-origin';
 
 export const session = {
   get token() {
@@ -23,6 +32,13 @@ export const session = {
   set token(value) {
     if (value) sessionStorage.setItem(TOKEN_KEY, value);
     else sessionStorage.removeItem(TOKEN_KEY);
+  },
+  get refreshable() {
+    return sessionStorage.getItem(REFRESHABLE_KEY) === 'true';
+  },
+  set refreshable(value) {
+    if (value) sessionStorage.setItem(REFRESHABLE_KEY, 'true');
+    else sessionStorage.removeItem(REFRESHABLE_KEY);
   },
 };
 
@@ -35,8 +51,9 @@ export class ApiError extends Error {
   }
 }
 
-// Called when the API answers 401 to a request that carried a token: it expired, or the
-// API no longer accepts it. main.js sends the user back to the sign-in form.
+// Called when the API answers 401 to a request that carried a token (it expired, or the API
+// no longer accepts it) and no refresh could replace it. main.js sends the user back to the
+// sign-in form.
 let onUnauthorized = () => {};
 export function whenUnauthorized(callback) {
   onUnauthorized = callback;
@@ -50,7 +67,7 @@ export function whenUnauthorized(callback) {
 export async function request(path, options = {}) {
   const { method = 'GET', body, headers = {}, contentType = 'application/json', token = session.token } = options;
   const url = new URL(path, API_BASE);
-  const init = { method, headers: { Accept: 'application/json', ...headers } };
+  const init = { method, headers: { Accept: 'application/json', ...headers }, credentials: CREDENTIALS };
   if (token) init.headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) {
     init.headers['Content-Type'] = contentType;
@@ -59,7 +76,13 @@ export async function request(path, options = {}) {
   const response = await fetch(url, init);
   if (response.ok || response.status === 304) return response;
   const problem = await readProblem(response);
-  if (response.status === 401 && token && token === session.token) onUnauthorized(problem);
+  if (response.status === 401 && token && token === session.token) {
+    // Expired: once, with the token a refresh brings (the refused request changed nothing)
+    if (session.refreshable && !options.retried && await refresh()) {
+      return request(path, { ...options, token: session.token, retried: true });
+    }
+    if (token === session.token) onUnauthorized(problem);
+  }
   throw new ApiError(response.status, problem);
 }
 
@@ -77,16 +100,19 @@ async function readProblem(response) {
 
 // --- Accounts (the API's built-in identity provider) ---
 
-/** Answers {token, user}; the token is kept for the next requests. */
+/** Answers {token, user}; the token is kept for the next requests, the cookie by the browser. */
 export async function signUp(email, password, name) {
-  const answer = await (await request('auth/sign-up', { method: 'POST', body: { email, password, name } })).json();
-  session.token = answer.token;
-  return answer;
+  return started(await request('auth/sign-up', { method: 'POST', body: { email, password, name } }));
 }
 
 export async function signIn(email, password) {
-  const answer = await (await request('auth/sign-in', { method: 'POST', body: { email, password } })).json();
+  return started(await request('auth/sign-in', { method: 'POST', body: { email, password } }));
+}
+
+async function started(response) {
+  const answer = await response.json();
   session.token = answer.token;
+  session.refreshable = true;
   return answer;
 }
 
@@ -94,7 +120,90 @@ export async function signIn(email, password) {
 export async function useToken(token) {
   const user = await (await request('me', { token })).json();
   session.token = token;
+  session.refreshable = false;
   return user;
+}
+
+/**
+ * A POST to a route of the refresh cookie: it needs X-Requested-With, which a page of another
+ * site cannot send, and no Authorization (an expired token there would be a 401 of its own).
+ */
+function cookieRoute(path) {
+  return fetch(new URL(path, API_BASE), {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'X-Requested-With': 'fetch' },
+    credentials: CREDENTIALS,
+  });
+}
+
+let refreshing = null; // one refresh at a time in this tab
+
+/**
+ * Trades the refresh cookie for a new access token (and a new cookie); answers the user, or
+ * null when there is no session to refresh. Tabs take turns (Web Locks): the API ends a
+ * session whose used-up refresh token comes back, and two tabs refreshing with one cookie at
+ * once would look like that. After its turn, a tab sends the cookie the other left.
+ */
+export function refresh() {
+  refreshing ??= (async () => {
+    const call = async () => {
+      const response = await cookieRoute('auth/refresh');
+      if (!response.ok) return null;
+      const answer = await response.json();
+      session.token = answer.token;
+      session.refreshable = true;
+      return answer.user;
+    };
+    try {
+      return await (navigator.locks ? navigator.locks.request('todo.refresh', call) : call());
+    } catch {
+      return null; // the network: the next request tries again
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+/** Ends this browser's session (the API clears the cookie), then forgets the token. */
+export async function signOut() {
+  try {
+    if (session.refreshable) await cookieRoute('auth/sign-out');
+  } finally {
+    session.token = null;
+    session.refreshable = false;
+  }
+}
+
+/** Every token of the user, on every device, is refused from now on; this one too. */
+export async function signOutEverywhere() {
+  await request('me/sign-out-everywhere', { method: 'POST' });
+  await signOut();
+}
+
+/** Deletes the account and everything in it, for good. */
+export async function deleteAccount() {
+  await request('me', { method: 'DELETE' });
+  await signOut();
+}
+
+/**
+ * Changes the password: every other session and token of the user ends; this tab gets the
+ * new session's token (and the browser its cookie).
+ */
+export async function changePassword(currentPassword, newPassword) {
+  return started(await request('me/password', {
+    method: 'POST',
+    body: { current_password: currentPassword, new_password: newPassword },
+  }));
+}
+
+/** Every task, as the NDJSON file of GET /api/me/export: {blob, filename}. */
+export async function exportTasks() {
+  const response = await request('me/export', { headers: { Accept: 'application/x-ndjson' } });
+  const filename = response.headers.get('Content-Disposition')?.match(/filename="([^"]+)"/)?.[1]
+    ?? 'todo-export.ndjson';
+  return { blob: await response.blob(), filename };
 }
 
 export async function me() {

@@ -39,7 +39,10 @@ api.whenUnauthorized(() => {
 async function start() {
   wireEvents();
   if (!api.session.token) {
-    signedOut();
+    // A new tab, or back after a while: the refresh cookie may still hold a session
+    const user = await api.refresh();
+    if (user) signedIn(user);
+    else signedOut();
     return;
   }
   try {
@@ -54,6 +57,7 @@ function signedIn(user) {
   $('auth').hidden = true;
   $('tasks').hidden = false;
   $('sign-out').hidden = false;
+  $('account').hidden = false;
   $('live-status').hidden = false;
   $('who').textContent = user.email || user.name || user.id;
   clearProblem();
@@ -64,6 +68,7 @@ function signedIn(user) {
 
 function signedOut() {
   api.session.token = null;
+  api.session.refreshable = false;
   live.stop();
   state.tasks.clear();
   state.gone.clear();
@@ -73,6 +78,8 @@ function signedOut() {
   $('auth').hidden = false;
   $('tasks').hidden = true;
   $('sign-out').hidden = true;
+  $('account').hidden = true;
+  $('account').open = false;
   $('live-status').hidden = true;
   $('who').textContent = '';
   if ($('edit').open) $('edit').close();
@@ -86,6 +93,45 @@ async function signIn(event) {
 async function signUp() {
   await attempt(async () =>
     signedIn((await api.signUp($('email').value, $('password').value, $('name').value)).user));
+}
+
+async function signOut() {
+  await attempt(async () => {
+    live.stop();
+    await api.signOut();
+  });
+  signedOut();
+}
+
+async function signOutEverywhere() {
+  await attempt(async () => {
+    live.stop();
+    await api.signOutEverywhere();
+    signedOut();
+    showProblem({ title: 'Signed out everywhere.', detail: 'Every device must sign in again.' });
+  });
+}
+
+/** A download of GET /api/me/export: fetched with the token, saved through an object URL. */
+async function exportTasks() {
+  await attempt(async () => {
+    const { blob, filename } = await api.exportTasks();
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = filename;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+  });
+}
+
+async function deleteAccount() {
+  if (!window.confirm('Delete your account and all of its tasks, for good? This cannot be undone.')) return;
+  await attempt(async () => {
+    live.stop();
+    await api.deleteAccount();
+    signedOut();
+    showProblem({ title: 'Your account was deleted.', detail: 'Its tasks are gone.' });
+  });
 }
 
 async function useToken(event) {
@@ -405,7 +451,10 @@ function wireEvents() {
   $('sign-in-form').addEventListener('submit', signIn);
   $('sign-up').addEventListener('click', signUp);
   $('token-form').addEventListener('submit', useToken);
-  $('sign-out').addEventListener('click', signedOut);
+  $('sign-out').addEventListener('click', signOut);
+  $('export').addEventListener('click', exportTasks);
+  $('sign-out-everywhere').addEventListener('click', signOutEverywhere);
+  $('delete-account').addEventListener('click', deleteAccount);
   $('new-task').addEventListener('submit', addTask);
   $('filters').addEventListener('submit', (event) => event.preventDefault());
   const typed = debounce(reload, 250);

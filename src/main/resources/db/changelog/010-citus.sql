@@ -113,8 +113,10 @@ SELECT create_distributed_table('task_tombstones', 'user_id', colocate_with => '
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'task_tombstones'::regclass);
 SELECT create_distributed_table('idempotency_keys', 'user_id', colocate_with => 'users')
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'idempotency_keys'::regclass);
+SELECT create_distributed_table('refresh_tokens', 'user_id', colocate_with => 'users')
+WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'refresh_tokens'::regclass);
 -- On every node, as the workers run the statements that call it (Citus also propagates a
 -- function created while it has workers; a table's own dependencies, such as the search index's
 -- functions and extensions, go with the table)
 SELECT create_distributed_function('todo_completed_at(boolean, timestamptz, timestamptz)');
---rollback SELECT undistribute_table('idempotency_keys'); SELECT undistribute_table('task_tombstones'); SELECT undistribute_table('tasks'); SELECT undistribute_table('users');
+--rollback SELECT undistribute_table('refresh_tokens'); SELECT undistribute_table('idempotency_keys'); SELECT undistribute_table('task_tombstones'); SELECT undistribute_table('tasks'); SELECT undistribute_table('users');

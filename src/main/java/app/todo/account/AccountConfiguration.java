@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import app.todo.security.TokenRevocations;
 import app.todo.web.ClientAddressResolver;
 import app.todo.web.JsonBodyReader;
 import app.todo.web.MethodNotAllowed;
@@ -18,6 +19,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -29,8 +32,8 @@ import static org.springframework.web.reactive.function.server.RouterFunctions.r
 
 /**
  * The built-in accounts, on unless {@code ACCOUNTS_ENABLED=false}: the API signs people
- * up and in with Argon2id password hashes and signs their tokens with its own Ed25519
- * key.
+ * up and in with Argon2id password hashes, signs their tokens with its own Ed25519 key,
+ * and keeps their sessions with refresh tokens in a cookie.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = "todo.accounts.enabled", matchIfMissing = true)
@@ -72,18 +75,31 @@ class AccountConfiguration {
 	}
 
 	@Bean
-	Accounts accounts(DatabaseClient db, PasswordHasher hasher, SignInLimiter limiter, AccountTokens tokens) {
-		return new Accounts(new AccountRepository(db), hasher, limiter, tokens);
+	RefreshTokens refreshTokens(DatabaseClient db, AccountProperties properties) {
+		return new RefreshTokens(db, properties.refreshTokenLifetime());
+	}
+
+	@Bean
+	Accounts accounts(DatabaseClient db, PasswordHasher hasher, SignInLimiter limiter, AccountTokens tokens,
+			RefreshTokens refreshTokens, TokenRevocations revocations, ReactiveTransactionManager transactionManager) {
+		return new Accounts(new AccountRepository(db), hasher, limiter, tokens, refreshTokens, revocations,
+				TransactionalOperator.create(transactionManager));
 	}
 
 	@Bean
 	RouterFunction<ServerResponse> accountRoutes(Accounts accounts, AccountTokens tokens, JsonBodyReader bodies,
-			ClientAddressResolver clientAddress) {
-		AccountHandler handler = new AccountHandler(accounts, tokens, bodies, clientAddress);
+			ClientAddressResolver clientAddress, RefreshTokens refreshTokens) {
+		AccountHandler handler = new AccountHandler(accounts, tokens, bodies, clientAddress, refreshTokens);
 		return route().POST("/api/auth/sign-up", handler::signUp)
 			.route(path("/api/auth/sign-up"), MethodNotAllowed.allowing(POST))
 			.POST("/api/auth/sign-in", handler::signIn)
 			.route(path("/api/auth/sign-in"), MethodNotAllowed.allowing(POST))
+			.POST("/api/auth/refresh", handler::refresh)
+			.route(path("/api/auth/refresh"), MethodNotAllowed.allowing(POST))
+			.POST("/api/auth/sign-out", handler::signOut)
+			.route(path("/api/auth/sign-out"), MethodNotAllowed.allowing(POST))
+			.POST("/api/me/password", handler::changePassword)
+			.route(path("/api/me/password"), MethodNotAllowed.allowing(POST))
 			.GET("/.well-known/jwks.json", handler::jwks)
 			.HEAD("/.well-known/jwks.json", handler::jwks)
 			.route(path("/.well-known/jwks.json"), MethodNotAllowed.allowing(GET, HEAD))

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param issuer {@code iss} of the API's own tokens
  * @param audience {@code aud} of the API's own tokens; the issuer when unset
  * @param tokenLifetime how long a token from sign-up or sign-in is valid
+ * @param refreshTokenLifetime how long a session lasts unused: each refresh hands out a
+ * refresh token valid this long
  * @param signingKey an Ed25519 private key (a JWK or a PKCS#8 PEM); when unset, one is
  * generated on first start and kept in the database
  * @param hashingThreads threads that hash passwords; 0 means one per processor
@@ -25,8 +27,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("todo.accounts")
 record AccountProperties(@DefaultValue("true") boolean enabled, @Nullable String issuer, @Nullable String audience,
-		@DefaultValue("1h") Duration tokenLifetime, @Nullable String signingKey, @DefaultValue("0") int hashingThreads,
-		@DefaultValue("100") int hashingQueue, @DefaultValue FailedSignIns failedSignIns) {
+		@DefaultValue("1h") Duration tokenLifetime, @DefaultValue("30d") Duration refreshTokenLifetime,
+		@Nullable String signingKey, @DefaultValue("0") int hashingThreads, @DefaultValue("100") int hashingQueue,
+		@DefaultValue FailedSignIns failedSignIns) {
 
 	static final String DEFAULT_ISSUER = "todo-api";
 
@@ -39,6 +42,12 @@ record AccountProperties(@DefaultValue("true") boolean enabled, @Nullable String
 			if (tokenLifetime.compareTo(Duration.ofMinutes(1)) < 0 || tokenLifetime.compareTo(Duration.ofDays(7)) > 0) {
 				throw new InvalidConfigurationException("ACCOUNTS_TOKEN_LIFETIME must be between 1m and 7d.",
 						"Set a duration such as 1h or 30m.");
+			}
+			if (refreshTokenLifetime.compareTo(tokenLifetime) < 0
+					|| refreshTokenLifetime.compareTo(Duration.ofDays(365)) > 0) {
+				throw new InvalidConfigurationException(
+						"ACCOUNTS_REFRESH_TOKEN_LIFETIME must be between ACCOUNTS_TOKEN_LIFETIME and 365d.",
+						"Set a duration such as 30d or 12h, or leave it unset for 30 days.");
 			}
 			if (hashingThreads > 256 || hashingQueue < 1) {
 				throw new InvalidConfigurationException(

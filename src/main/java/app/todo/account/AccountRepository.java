@@ -2,6 +2,7 @@ package app.todo.account;
 
 import java.util.Optional;
 
+import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -44,6 +45,19 @@ final class AccountRepository {
 
 	private static final String NAME = "SELECT name FROM users WHERE id = :id";
 
+	/*
+	 * The caller's account, keyed as FIND keys it, for a password change; the name read
+	 * as for FIND (on Citus, credentials is a table of the coordinator and users is
+	 * distributed).
+	 */
+	private static final String FIND_BY_ID = """
+			SELECT lower(c.email) AS key, c.user_id, c.email, c.password_hash
+			FROM credentials c WHERE c.user_id = :userId""";
+
+	/* Only over the hash that was checked: of two changes at once, one wins. */
+	private static final String CHANGE_PASSWORD = """
+			UPDATE credentials SET password_hash = :hash WHERE user_id = :userId AND password_hash = :checked""";
+
 	private final DatabaseClient db;
 
 	AccountRepository(DatabaseClient db) {
@@ -64,18 +78,26 @@ final class AccountRepository {
 
 	/** The account of this email, if any, and its key. */
 	Mono<Lookup> find(String email) {
-		return this.db.sql(FIND).bind("email", email).map((row) -> {
-			String userId = row.get("user_id", String.class);
-			Credentials credentials = (userId != null)
-					? new Credentials(new User(userId, row.get("email", String.class), null),
-							row.get("password_hash", String.class))
-					: null;
-			return new Lookup(row.get("key", String.class), credentials);
-		}).one().flatMap((lookup) -> (lookup.credentials() == null) ? Mono.just(lookup) : withName(lookup));
+		return this.db.sql(FIND).bind("email", email).map(AccountRepository::lookup).one().flatMap(this::withName);
 	}
 
+	/** The user's account; empty when they have none here (a Better Auth user). */
+	Mono<Lookup> findById(String userId) {
+		return this.db.sql(FIND_BY_ID)
+			.bind("userId", userId)
+			.map(AccountRepository::lookup)
+			.one()
+			.flatMap(this::withName);
+	}
+
+	/**
+	 * The lookup with the account's name, from the users row; as it is without account.
+	 */
 	private Mono<Lookup> withName(Lookup lookup) {
 		Credentials credentials = lookup.credentials();
+		if (credentials == null) {
+			return Mono.just(lookup);
+		}
 		User user = credentials.user();
 		return this.db.sql(NAME)
 			.bind("id", user.id())
@@ -84,6 +106,28 @@ final class AccountRepository {
 			.defaultIfEmpty(Optional.empty())
 			.map((name) -> new Lookup(lookup.key(),
 					new Credentials(new User(user.id(), user.email(), name.orElse(null)), credentials.passwordHash())));
+	}
+
+	/**
+	 * Replaces the password hash if it is still the one checked, in the caller's
+	 * transaction; false when another change came first.
+	 */
+	Mono<Boolean> changePassword(String userId, String checked, String hash) {
+		return this.db.sql(CHANGE_PASSWORD)
+			.bind("userId", userId)
+			.bind("checked", checked)
+			.bind("hash", hash)
+			.fetch()
+			.rowsUpdated()
+			.map((rows) -> rows == 1);
+	}
+
+	/** Without the name, which {@link #withName} adds. */
+	private static Lookup lookup(Readable row) {
+		String userId = row.get("user_id", String.class);
+		Credentials credentials = (userId != null) ? new Credentials(
+				new User(userId, row.get("email", String.class), null), row.get("password_hash", String.class)) : null;
+		return new Lookup(row.get("key", String.class), credentials);
 	}
 
 	record Credentials(User user, String passwordHash) {

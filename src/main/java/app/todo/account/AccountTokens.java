@@ -17,6 +17,7 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import app.todo.security.jwt.BearerTokenSource;
@@ -75,7 +76,18 @@ final class AccountTokens implements BearerTokenSource {
 	}
 
 	String issue(User user) {
+		return issue(user, null);
+	}
+
+	/**
+	 * A token issued no earlier than {@code notBefore} (the user's last revocation, the
+	 * next whole second when it was just made), so that it is not refused as older.
+	 */
+	String issue(User user, @Nullable Instant notBefore) {
 		Instant now = Instant.now();
+		if (notBefore != null && notBefore.isAfter(now)) {
+			now = notBefore;
+		}
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(this.issuer)
 			.audience(this.audience)
 			.subject(user.id())

@@ -10,6 +10,7 @@ import app.todo.ratelimit.RateLimits;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.PathContainer;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.Customizer;
@@ -28,9 +29,10 @@ import org.springframework.security.web.server.firewall.StrictServerWebExchangeF
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
-import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * Every {@code /api/} route but signing up and in needs a valid bearer token; everything
@@ -45,8 +47,9 @@ class SecurityConfiguration {
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ReactiveJwtDecoder jwtDecoder,
 			RateLimits rateLimits) {
 		return http.authorizeExchange((exchanges) -> exchanges
-			// Signing up and in is how a caller gets a token (built-in accounts)
-			.pathMatchers("/api/auth/sign-up", "/api/auth/sign-in")
+			// Signing up and in is how a caller gets a token (built-in accounts); refresh
+			// and sign-out take the refresh cookie instead
+			.pathMatchers("/api/auth/sign-up", "/api/auth/sign-in", "/api/auth/refresh", "/api/auth/sign-out")
 			.permitAll()
 			// With a bearer token, or with a one-time ticket that the route checks
 			// (EventSource)
@@ -115,11 +118,16 @@ class SecurityConfiguration {
 				new ResponseStatusException(HttpStatus.BAD_REQUEST, "The request's path or headers are not allowed."));
 	}
 
+	/**
+	 * The allowed origins may call every {@code /api/} route without credentials (bearer
+	 * tokens need none). The exact origins among them (no pattern, no {@code *}) may also
+	 * call {@code /api/auth/} with credentials, so that a SPA of such an origin can send
+	 * the refresh cookie there.
+	 */
 	@Bean
 	CorsConfigurationSource corsConfigurationSource(CorsProperties properties) {
-		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
 		if (properties.allowedOrigins().isEmpty()) {
-			return source;
+			return (exchange) -> null;
 		}
 		CorsConfiguration configuration = new CorsConfiguration();
 		// Patterns, so that https://*.example.com and http://localhost:[*] work; an exact
@@ -127,17 +135,38 @@ class SecurityConfiguration {
 		configuration.setAllowedOriginPatterns(properties.allowedOrigins());
 		configuration.setAllowedMethods(List.of(HttpMethod.GET.name(), HttpMethod.POST.name(), HttpMethod.PUT.name(),
 				HttpMethod.PATCH.name(), HttpMethod.DELETE.name()));
-		configuration
-			.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE, HttpHeaders.IF_MATCH,
-					HttpHeaders.IF_NONE_MATCH, "Idempotency-Key", "Last-Event-ID", "traceparent", "X-Request-Id"));
+		configuration.setAllowedHeaders(List.of(HttpHeaders.AUTHORIZATION, HttpHeaders.CONTENT_TYPE,
+				HttpHeaders.IF_MATCH, HttpHeaders.IF_NONE_MATCH, "Idempotency-Key", "Last-Event-ID", "traceparent",
+				"X-Request-Id", "X-Requested-With"));
 		configuration.setExposedHeaders(List.of(HttpHeaders.LOCATION, HttpHeaders.LINK, HttpHeaders.ETAG,
-				HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE, "Sync-Token", "Idempotent-Replayed", "RateLimit",
-				"RateLimit-Policy", "X-Request-Id", "X-Trace-Id"));
+				HttpHeaders.RETRY_AFTER, HttpHeaders.WWW_AUTHENTICATE, HttpHeaders.CONTENT_DISPOSITION, "Sync-Token",
+				"Idempotent-Replayed", "RateLimit", "RateLimit-Policy", "X-Request-Id", "X-Trace-Id"));
 		// Bearer tokens, not cookies: browsers need no credentials mode
 		configuration.setAllowCredentials(false);
 		configuration.setMaxAge(Duration.ofHours(1));
-		source.registerCorsConfiguration("/api/**", configuration);
-		return source;
+		List<String> exact = properties.allowedOrigins().stream().filter((origin) -> origin.indexOf('*') < 0).toList();
+		CorsConfiguration withCredentials = null;
+		if (!exact.isEmpty()) {
+			withCredentials = new CorsConfiguration(configuration);
+			withCredentials.setAllowedOriginPatterns(null);
+			withCredentials.setAllowedOrigins(exact);
+			withCredentials.setAllowCredentials(true);
+		}
+		CorsConfiguration credentialed = withCredentials;
+		PathPattern api = PathPatternParser.defaultInstance.parse("/api/**");
+		PathPattern auth = PathPatternParser.defaultInstance.parse("/api/auth/**");
+		return (exchange) -> {
+			PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
+			if (!api.matches(path)) {
+				return null;
+			}
+			String origin = exchange.getRequest().getHeaders().getOrigin();
+			if (credentialed != null && origin != null && auth.matches(path)
+					&& credentialed.checkOrigin(origin) != null) {
+				return credentialed;
+			}
+			return configuration;
+		};
 	}
 
 	private static final class BearerTokenException extends ErrorResponseException {

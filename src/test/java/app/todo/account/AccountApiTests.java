@@ -575,14 +575,18 @@ class AccountApiTests extends ApiTestSupport {
 	 * machine).
 	 */
 	private WebTestClient fromAddress(String address) {
+		return fromAddress(this.port, address);
+	}
+
+	static WebTestClient fromAddress(int port, String address) {
 		HttpClient http = HttpClient.create().bindAddress(() -> new InetSocketAddress(address, 0));
 		return WebTestClient.bindToServer(new ReactorClientHttpConnector(http))
-			.baseUrl("http://127.0.0.1:" + this.port)
+			.baseUrl("http://127.0.0.1:" + port)
 			.responseTimeout(Duration.ofSeconds(30))
 			.build();
 	}
 
-	private static String newLoopbackAddress() {
+	static String newLoopbackAddress() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		return "127." + random.nextInt(1, 255) + "." + random.nextInt(0, 256) + "." + random.nextInt(2, 255);
 	}

@@ -12,10 +12,12 @@ import app.todo.ApiTestSupport;
 import app.todo.account.AccountProperties.FailedSignIns;
 import app.todo.account.Accounts.InvalidCredentialsException;
 import app.todo.account.PasswordHasherTests.RecordingEncoder;
+import app.todo.security.TokenRevocations;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.security.crypto.argon2.Argon2PasswordEncoder;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +33,15 @@ class AccountsTests extends ApiTestSupport {
 	@Autowired
 	private AccountTokens tokens;
 
+	@Autowired
+	private RefreshTokens refreshTokens;
+
+	@Autowired
+	private TokenRevocations revocations;
+
+	@Autowired
+	private TransactionalOperator transactions;
+
 	@Test
 	void signInWhenUnknownEmailThenTheSameHashingWorkAsAWrongPassword() {
 		List<String> threads = new CopyOnWriteArrayList<>();
@@ -40,7 +51,7 @@ class AccountsTests extends ApiTestSupport {
 		Accounts accounts = new Accounts(new AccountRepository(this.db), hasher,
 				new SignInLimiter(new FailedSignIns(100, 100, 100, Duration.ofSeconds(30), Duration.ofMinutes(1),
 						Duration.ofDays(30), 100), new SimpleMeterRegistry()),
-				this.tokens);
+				this.tokens, this.refreshTokens, this.revocations, this.transactions);
 		try {
 			String email = AccountApiTests.newEmail();
 			StepVerifier.create(accounts.signUp(new SignUp(email, "the right password", "Known")))
@@ -70,9 +81,10 @@ class AccountsTests extends ApiTestSupport {
 	void signUpThenArgon2idHashStoredAndTheSameEmailInAnotherCaseTaken() {
 		String email = AccountApiTests.newEmail();
 		PasswordHasher hasher = new PasswordHasher(Argon2PasswordEncoder.defaultsForSpringSecurity_v5_8(), 1, 10);
-		Accounts accounts = new Accounts(new AccountRepository(this.db), hasher, new SignInLimiter(
-				new FailedSignIns(5, 20, 100, Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofDays(30), 100),
-				new SimpleMeterRegistry()), this.tokens);
+		Accounts accounts = new Accounts(new AccountRepository(this.db), hasher,
+				new SignInLimiter(new FailedSignIns(5, 20, 100, Duration.ofSeconds(30), Duration.ofMinutes(1),
+						Duration.ofDays(30), 100), new SimpleMeterRegistry()),
+				this.tokens, this.refreshTokens, this.revocations, this.transactions);
 		try {
 			StepVerifier.create(accounts.signUp(new SignUp(email, "the right password", "Known")))
 				.expectNextCount(1)

@@ -249,6 +249,80 @@ class OpenApiResponseTests extends ApiTestSupport {
 			.returnResult());
 	}
 
+	/**
+	 * Sign-up, sign-in, refresh, sign-out and the password change, with their cookie, as
+	 * documented; and their refusals.
+	 */
+	@Test
+	void everySessionRouteAnswersAsDocumented() {
+		String email = "documented-" + java.util.UUID.randomUUID() + "@example.com";
+		String password = "correct horse battery staple";
+		EntityExchangeResult<byte[]> signedUp = matches(this.client.post()
+			.uri("/api/auth/sign-up")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(java.util.Map.of("email", email, "password", password, "name", "Documented"))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody()
+			.returnResult());
+		String cookie = signedUp.getResponseCookies().getFirst("todo_refresh").getValue();
+		EntityExchangeResult<byte[]> refreshed = matches(this.client.post()
+			.uri("/api/auth/refresh")
+			.header("X-Requested-With", "fetch")
+			.cookie("todo_refresh", cookie)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult());
+		String token = new String(refreshed.getResponseBody()).replaceFirst("^.*\"token\":\"([^\"]+)\".*$", "$1");
+		matches(this.client.post()
+			.uri("/api/auth/refresh")
+			.header("X-Requested-With", "fetch")
+			.cookie("todo_refresh", cookie)
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectBody()
+			.returnResult());
+		matches(this.client.post()
+			.uri("/api/auth/refresh")
+			.exchange()
+			.expectStatus()
+			.isForbidden()
+			.expectBody()
+			.returnResult());
+		matches(this.client.post()
+			.uri("/api/auth/sign-in")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(java.util.Map.of("email", email, "password", password))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult());
+		WebTestClient signedIn = this.client.mutate().defaultHeaders((headers) -> headers.setBearerAuth(token)).build();
+		EntityExchangeResult<byte[]> changed = matches(signedIn.post()
+			.uri("/api/me/password")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(java.util.Map.of("current_password", password, "new_password", "a new password"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult());
+		matches(this.client.post()
+			.uri("/api/auth/sign-out")
+			.header("X-Requested-With", "fetch")
+			.cookie("todo_refresh", changed.getResponseCookies().getFirst("todo_refresh").getValue())
+			.exchange()
+			.expectStatus()
+			.isNoContent()
+			.expectBody()
+			.returnResult());
+	}
+
 	@Test
 	void anotherUsersPathIsADocumentedForbidden() {
 		matches(as(newUser()).get()

@@ -11,7 +11,11 @@ import app.todo.InvalidConfigurationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsConfigurationSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -199,9 +203,87 @@ class CorsTests extends ApiTestSupport {
 			.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN);
 	}
 
+	/**
+	 * The refresh cookie's routes: credentials for the exact origins only, never for a
+	 * pattern (nor {@code *}), and never on the other routes.
+	 */
+	@Test
+	void preflightWhenAuthRoutesThenCredentialsForExactOriginsOnly() {
+		for (String path : List.of("/api/auth/refresh", "/api/auth/sign-out", "/api/auth/sign-in")) {
+			HttpHeaders headers = preflight(path, ALLOWED, "POST", "x-requested-with").expectStatus()
+				.isOk()
+				.expectHeader()
+				.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, ALLOWED)
+				.returnResult(Void.class)
+				.getResponseHeaders();
+			assertThat(headers.getAccessControlAllowCredentials()).as(path).isTrue();
+			assertThat(headers.getAccessControlAllowHeaders()).map(String::toLowerCase).contains("x-requested-with");
+			HttpHeaders pattern = preflight(path, "https://pr-7.preview.example.com", "POST", "x-requested-with")
+				.expectStatus()
+				.isOk()
+				.expectHeader()
+				.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, "https://pr-7.preview.example.com")
+				.returnResult(Void.class)
+				.getResponseHeaders();
+			assertThat(pattern.getAccessControlAllowCredentials()).as(path).isFalse();
+			preflight(path, "https://evil.example", "POST", "x-requested-with").expectStatus()
+				.isForbidden()
+				.expectHeader()
+				.doesNotExist(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS);
+		}
+		for (String path : List.of("/api/tasks", "/api/me", "/api/me/password")) {
+			HttpHeaders headers = preflight(path, ALLOWED, "POST", "authorization").expectStatus()
+				.isOk()
+				.returnResult(Void.class)
+				.getResponseHeaders();
+			assertThat(headers.getAccessControlAllowCredentials()).as(path).isFalse();
+		}
+		this.client.post()
+			.uri("/api/auth/refresh")
+			.header(HttpHeaders.ORIGIN, ALLOWED)
+			.header("X-Requested-With", "fetch")
+			.exchange()
+			.expectStatus()
+			.isUnauthorized()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, ALLOWED)
+			.expectHeader()
+			.valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");
+	}
+
+	/**
+	 * With {@code *} among the origins, any origin may call without credentials, and only
+	 * the exact ones with them, on the auth routes alone.
+	 */
+	@Test
+	void corsConfigurationWhenAnyOriginAndAnExactOneThenCredentialsOnlyForTheExactOneOnAuthRoutes() {
+		CorsConfigurationSource source = new SecurityConfiguration()
+			.corsConfigurationSource(new CorsProperties(List.of("*", "https://app.example.com/")));
+		assertThat(credentials(source, "/api/auth/refresh", "https://app.example.com")).isTrue();
+		assertThat(credentials(source, "/api/auth/refresh", "https://evil.example")).isFalse();
+		assertThat(credentials(source, "/api/auth/sign-out", "null")).isFalse();
+		assertThat(credentials(source, "/api/tasks", "https://app.example.com")).isFalse();
+		assertThat(source.getCorsConfiguration(MockServerWebExchange
+			.from(MockServerHttpRequest.options("/app/").header(HttpHeaders.ORIGIN, "https://app.example.com"))))
+			.isNull();
+		CorsConfigurationSource patternsOnly = new SecurityConfiguration()
+			.corsConfigurationSource(new CorsProperties(List.of("https://*.example.com", "*")));
+		assertThat(credentials(patternsOnly, "/api/auth/refresh", "https://app.example.com")).isFalse();
+	}
+
+	private static boolean credentials(CorsConfigurationSource source, String path, String origin) {
+		CorsConfiguration configuration = source.getCorsConfiguration(
+				MockServerWebExchange.from(MockServerHttpRequest.options(path).header(HttpHeaders.ORIGIN, origin)));
+		return Boolean.TRUE.equals(configuration.getAllowCredentials());
+	}
+
 	private WebTestClient.ResponseSpec preflight(String origin, String method, String requestHeaders) {
+		return preflight("/api/tasks", origin, method, requestHeaders);
+	}
+
+	private WebTestClient.ResponseSpec preflight(String path, String origin, String method, String requestHeaders) {
 		return this.client.options()
-			.uri("/api/tasks")
+			.uri(path)
 			.header(HttpHeaders.ORIGIN, origin)
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_METHOD, method)
 			.header(HttpHeaders.ACCESS_CONTROL_REQUEST_HEADERS, requestHeaders)

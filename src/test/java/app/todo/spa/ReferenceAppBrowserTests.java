@@ -112,9 +112,13 @@ class ReferenceAppBrowserTests extends ApiTestSupport {
 		}
 	}
 
-	/** Each test in fresh windows: a new tab has its own sessionStorage, so no token. */
+	/**
+	 * Each test in fresh windows (a new tab has its own sessionStorage, so no token) and
+	 * without cookies (so no refresh cookie of an earlier test's session).
+	 */
 	@BeforeEach
 	void newWindow() {
+		browser.executeCdpCommand("Network.clearBrowserCookies", Map.of());
 		browser.switchTo().newWindow(WindowType.WINDOW);
 	}
 
@@ -264,8 +268,9 @@ class ReferenceAppBrowserTests extends ApiTestSupport {
 		String email = first.signUp();
 		first.waitUntil(first::live);
 		browser.switchTo().newWindow(WindowType.WINDOW);
+		// Signed in by the session's refresh cookie, with no password
 		Page second = open();
-		second.signIn(email);
+		second.waitUntil(() -> second.visible("#tasks") && email.equals(second.text("#who")));
 		second.waitUntil(second::live);
 		String row = "li.task[data-title='Water the plants']";
 
@@ -315,6 +320,128 @@ class ReferenceAppBrowserTests extends ApiTestSupport {
 		page.waitUntil(() -> page.visible("#problem"));
 		assertThat(page.text("#problem .problem-errors")).contains("password", "name");
 		assertThat(page.visible("#tasks")).isFalse();
+	}
+
+	@Test
+	void requestWhenTheAccessTokenIsNoLongerAcceptedThenTheRefreshCookieGetsANewOneAndTheRequestIsSentAgain() {
+		Page page = open();
+		String email = page.signUp();
+		String first = page.token();
+		assertThat(page.cookies()).as("the refresh cookie is HttpOnly").doesNotContain("todo_refresh");
+		page.setToken(first.substring(0, first.length() - 4) + (first.endsWith("AAAA") ? "BBBB" : "AAAA"));
+
+		page.addTask("Written after the token expired", "medium", "");
+
+		String second = page.token();
+		assertThat(second).isNotEqualTo(first);
+		withToken(second).get()
+			.uri("/api/tasks")
+			.exchange()
+			.expectBody()
+			.jsonPath("$[0].title")
+			.isEqualTo("Written after the token expired");
+		assertThat(page.visible("#problem")).isFalse();
+
+		// A new window, with no token at all: the cookie signs it in
+		browser.switchTo().newWindow(WindowType.WINDOW);
+		Page other = open();
+		other.waitUntil(() -> other.visible("#tasks") && email.equals(other.text("#who")));
+		other.waitForTitles("Written after the token expired");
+	}
+
+	@Test
+	void signOutWhenClickedThenTheSessionEndsForEveryWindowOfTheBrowser() {
+		Page page = open();
+		page.signUp();
+		page.click("#sign-out");
+		page.waitUntil(() -> page.visible("#auth"));
+		assertThat(page.token()).isNull();
+		browser.navigate().refresh();
+		page.waitUntil(() -> page.visible("#auth"));
+		assertThat(page.visible("#tasks")).isFalse();
+	}
+
+	@Test
+	void signOutEverywhereWhenClickedThenSignedOutAndEveryEarlierTokenRefused() {
+		Page page = open();
+		page.signUp();
+		String token = page.token();
+		page.click("#account summary");
+		page.click("#sign-out-everywhere");
+		page.waitUntil(() -> page.visible("#auth"));
+		assertThat(page.text("#problem")).contains("Signed out everywhere");
+		withToken(token).get().uri("/api/me").exchange().expectStatus().isUnauthorized();
+		browser.navigate().refresh();
+		page.waitUntil(() -> page.visible("#auth"));
+	}
+
+	@Test
+	void deleteAccountWhenConfirmedThenSignedOutAndTheAccountIsGoneAndWhenNotThenNothingHappens() {
+		Page page = open();
+		String email = page.signUp();
+		page.addTask("Soon gone", "low", "");
+		String token = page.token();
+		page.click("#account summary");
+		page.click("#delete-account");
+		page.waitUntil(() -> isAlertPresent());
+		assertThat(browser.switchTo().alert().getText()).contains("Delete your account");
+		browser.switchTo().alert().dismiss();
+		assertThat(page.visible("#tasks")).isTrue();
+		withToken(token).get().uri("/api/tasks").exchange().expectStatus().isOk();
+
+		page.click("#delete-account");
+		page.waitUntil(() -> isAlertPresent());
+		browser.switchTo().alert().accept();
+		page.waitUntil(() -> page.visible("#auth"));
+		assertThat(page.text("#problem")).contains("Your account was deleted");
+		withToken(token).get().uri("/api/tasks").exchange().expectStatus().isUnauthorized();
+		page.type("#email", email);
+		page.type("#password", PASSWORD);
+		page.click("#sign-in");
+		page.waitUntil(() -> page.visible("#problem") && page.text("#problem").contains("wrong"));
+	}
+
+	@Test
+	void exportWhenClickedThenTheBrowserSavesTheNdjsonOfEveryTask() throws IOException {
+		Path downloads = Files.createTempDirectory("downloads");
+		try {
+			browser.executeCdpCommand("Browser.setDownloadBehavior",
+					Map.of("behavior", "allow", "downloadPath", downloads.toString()));
+			Page page = open();
+			page.signUp();
+			page.addTask("Take me along", "high", "moving");
+			page.click("#account summary");
+			page.click("#export");
+			page.waitUntil(() -> exported(downloads) != null);
+			Path file = exported(downloads);
+			assertThat(file.getFileName().toString()).matches("todo-export-.*\\.ndjson");
+			List<String> lines = Files.readAllLines(file);
+			assertThat(lines).hasSize(2);
+			assertThat(lines.get(0)).contains("\"format\":\"todo-export\"");
+			assertThat(lines.get(1)).contains("\"title\":\"Take me along\"");
+		}
+		finally {
+			FileSystemUtils.deleteRecursively(downloads.toFile());
+		}
+	}
+
+	private static Path exported(Path downloads) {
+		try (java.util.stream.Stream<Path> files = Files.list(downloads)) {
+			return files.filter((file) -> file.toString().endsWith(".ndjson")).findFirst().orElse(null);
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
+	private static boolean isAlertPresent() {
+		try {
+			browser.switchTo().alert();
+			return true;
+		}
+		catch (org.openqa.selenium.NoAlertPresentException ex) {
+			return false;
+		}
 	}
 
 	/** The app in the window WebDriver is switched to. */
@@ -393,6 +520,16 @@ class ReferenceAppBrowserTests extends ApiTestSupport {
 
 		String token() {
 			return (String) script().executeScript("return sessionStorage.getItem('todo.token')");
+		}
+
+		/** As if the token had expired: the page's next request meets a 401. */
+		void setToken(String token) {
+			script().executeScript("sessionStorage.setItem('todo.token', arguments[0])", token);
+		}
+
+		/** The cookies that scripts of the page can read. */
+		String cookies() {
+			return (String) script().executeScript("return document.cookie");
 		}
 
 		boolean live() {

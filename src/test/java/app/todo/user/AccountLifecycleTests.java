@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AccountLifecycleTests extends ApiTestSupport {
 
 	private static final List<String> TABLES_BY_USER_ID = List.of("tasks", "task_tombstones", "idempotency_keys",
-			"credentials", "event_tickets");
+			"credentials", "event_tickets", "refresh_tokens");
 
 	@Autowired
 	private DatabaseClient db;
