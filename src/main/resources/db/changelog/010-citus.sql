@@ -76,8 +76,9 @@ ALTER TABLE credentials DROP CONSTRAINT credentials_user_id_fkey;
 -- Citus hides shards from catalog queries by rewriting them (citus.override_table_visibility);
 -- in Citus 13.2 the rewrite breaks pgjdbc's DatabaseMetaData.getColumns ("negative bitmapset
 -- member not allowed"), which Liquibase calls at every start: once the tables are distributed
--- the API would not start again. The coordinator holds no shard (all of them are on workers), so
--- there is nothing to hide: the rewrite is turned off for this database's new sessions.
+-- the API would not start again. The coordinator holds only the reference table's copy (the
+-- tables distributed by user are on workers), which needs no hiding from the API: the rewrite is
+-- turned off for this database's new sessions.
 DO $$
 BEGIN
     EXECUTE format('ALTER DATABASE %I SET citus.override_table_visibility = off', current_database());
@@ -95,16 +96,19 @@ $$;
 -- Each user's rows on one shard: users by id, and the tables of a user's rows by user_id in the
 -- same colocation group, so that every statement of the API, which names its user, runs on one
 -- worker (a router plan) and a user's foreign keys and multi-table statements stay local to it.
--- credentials (see 010-credentials-without-foreign-key), signing_keys, token_revocations and
--- event_tickets stay plain tables of the coordinator: few rows, never joined with users' tables
--- but by sign-up's one statement (which Citus runs in steps), read or written one at a time by
--- the API, which connects to the coordinator. As reference tables, every write would be a
--- two-phase commit on every node, and the coordinator would hold shards of them (see
--- 010-citus-table-visibility).
+-- token_revocations is a reference table (a copy on every node): the refresh of a session reads
+-- it in the statement that updates the user's refresh_tokens row, which runs on the user's
+-- worker; it is written rarely (sign-out everywhere, password change, account deletion).
+-- credentials (see 010-credentials-without-foreign-key), signing_keys and event_tickets stay
+-- plain tables of the coordinator: few rows, never joined with users' tables but by sign-up's one
+-- statement (which Citus runs in steps), read or written one at a time by the API, which connects
+-- to the coordinator; as reference tables, every write would be a two-phase commit on every node.
 --
 -- Outside a transaction, each call commits on its own (a distribution cannot always run in a
 -- transaction block that has already written), and each is guarded by pg_dist_partition so that
 -- a run interrupted half-way completes at the next start.
+SELECT create_reference_table('token_revocations')
+WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'token_revocations'::regclass);
 SELECT create_distributed_table('users', 'id')
 WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'users'::regclass);
 SELECT create_distributed_table('tasks', 'user_id', colocate_with => 'users')
@@ -119,4 +123,4 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'refresh_
 -- function created while it has workers; a table's own dependencies, such as the search index's
 -- functions and extensions, go with the table)
 SELECT create_distributed_function('todo_completed_at(boolean, timestamptz, timestamptz)');
---rollback SELECT undistribute_table('refresh_tokens'); SELECT undistribute_table('idempotency_keys'); SELECT undistribute_table('task_tombstones'); SELECT undistribute_table('tasks'); SELECT undistribute_table('users');
+--rollback SELECT undistribute_table('token_revocations'); SELECT undistribute_table('refresh_tokens'); SELECT undistribute_table('idempotency_keys'); SELECT undistribute_table('task_tombstones'); SELECT undistribute_table('tasks'); SELECT undistribute_table('users');
