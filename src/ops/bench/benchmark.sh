@@ -8,6 +8,8 @@
 #   ROUTES='trivial' PROFILE=1 QUICK=1 ...      # some of the routes (get list trivial) only, profiled
 #   GATLING=1 src/ops/bench/benchmark.sh        # Gatling's SPA mix: 1,000 people thinking (cold, then warm), 1,000 closed
 #   AOT=1 src/ops/bench/benchmark.sh            # warm-up with and without a JDK AOT cache trained on requests
+#   CITUS=1 src/ops/bench/benchmark.sh          # list and create on the single PostgreSQL, then on a three-node
+#                                               # Citus cluster (src/ops/citus.sh, as root; builds it the first time)
 #   BENCH_JAVA=/usr/lib/jvm/java-17-openjdk-amd64/bin/java src/ops/bench/benchmark.sh   # another JDK
 #   BENCH_ENV='DATABASE_POOL_SIZE=10' BENCH_JAVA_OPTS='-XX:+UseSerialGC' QUICK=1 ...    # a candidate
 #
@@ -71,9 +73,11 @@ profiler() { "$(dirname "$JAVA")/jcmd" "$APP_PID" JVMTI.agent_load "$PROFILER" "
 ulimit -n 65536 2>/dev/null || true
 
 APP_PID=
+CITUS_STARTED=
 cleanup() {
 	stop_app
 	postgres_stop "$WORK"
+	[ -z "$CITUS_STARTED" ] || "$ROOT/src/ops/citus.sh" stop >/dev/null 2>&1 || true
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -90,7 +94,7 @@ start_app() {
 	shift
 	jar=$( [ "$kind" = api ] && echo "$JAR" || echo "$BARE_JAR" )
 	# Rate limits on, as in production, but high enough that wrk's few users are never refused
-	local settings=(DATABASE_URL="postgresql://todo@127.0.0.1:$PG_PORT/todo" BETTER_AUTH_SECRET="$SECRET" PORT=$APP_PORT
+	local settings=(DATABASE_URL="${API_DATABASE_URL:-postgresql://todo@127.0.0.1:$PG_PORT/todo}" BETTER_AUTH_SECRET="$SECRET" PORT=$APP_PORT
 		RATE_LIMIT_USER_RATE=1000000 RATE_LIMIT_USER_BURST=1000000)
 	[ "$kind" = bare ] && settings=(SPRING_R2DBC_URL="r2dbc:postgresql://127.0.0.1:$PG_PORT/todo" SPRING_R2DBC_USERNAME=todo
 		SERVER_PORT=$APP_PORT)
@@ -123,8 +127,8 @@ start_app api
 stop_app
 
 # Tasks of about 300 bytes of JSON each, so that a page of 50 is about 15 KB.
-insert_tasks() { # user-prefix users tasks-per-user
-	"${PSQL[@]}" -d todo <<-SQL
+insert_tasks() { # user-prefix users tasks-per-user [database: todo, or a URL]
+	"${PSQL[@]}" -d "${4:-todo}" <<-SQL
 	INSERT INTO users (id) SELECT '$1' || u FROM generate_series(1, $2) u;
 	INSERT INTO tasks (user_id, title, description, priority, due_date, tags, completed, completed_at)
 	SELECT '$1' || u, 'Task ' || t || ' of a benchmark user, with a realistic title',
@@ -353,6 +357,56 @@ if [ -n "${LAYERS:-}" ]; then
 				"$(ratio "$(field "layers $label list" 6)" "$(field "layers everything on list" 6)")"
 		done <"$ROOT/src/ops/bench/layers.txt"
 	} | tee "$OUT/layers.md"
+	exit 0
+fi
+
+if [ -n "${CITUS:-}" ]; then
+	# The same API, list and create, on the single PostgreSQL above and then on a coordinator
+	# and two workers on this same machine, with the same rows and the same PostgreSQL settings
+	citus_routes() { # label
+		local kind
+		for kind in list create; do
+			tokens_file=$( [ $kind = create ] && echo "$WORK/writers.txt" || echo "$READERS_FILE" )
+			log "$1: $kind, warming up for ${WARMUP}s"
+			wrk_run api $kind 32 "$WARMUP" "$tokens_file" >/dev/null
+			measure "$1 $kind 16" api $kind 16 "$tokens_file"
+			measure "$1 $kind 64" api $kind 64 "$tokens_file"
+		done
+	}
+	log "The API on the single PostgreSQL"
+	READERS_FILE=$WORK/readers.txt
+	start_app api
+	citus_routes single
+	stop_app
+	log "A three-node Citus cluster (src/ops/citus.sh)"
+	"$ROOT/src/ops/citus.sh" clean >/dev/null
+	CITUS_STARTED=1
+	API_DATABASE_URL=$(CITUS_SETTINGS="shared_buffers = 512MB" "$ROOT/src/ops/citus.sh" start | sed -n 's/^DATABASE_URL=//p')
+	[ -n "$API_DATABASE_URL" ] || { echo "The Citus cluster did not start" >&2; exit 1; }
+	log "Creating the schema on the cluster, loading the same $READERS readers"
+	start_app api
+	stop_app
+	insert_tasks reader- "$READERS" 50 "$API_DATABASE_URL"
+	"${PSQL[@]}" -d "$API_DATABASE_URL" -c 'VACUUM ANALYZE'
+	"${PSQL[@]}" -d "$API_DATABASE_URL" -At -F ' ' -c "SELECT user_id, min(id) FROM tasks WHERE user_id LIKE 'reader-%' GROUP BY user_id" |
+		tokens >"$WORK/citus-readers.txt"
+	READERS_FILE=$WORK/citus-readers.txt
+	start_app api
+	citus_routes citus
+	stop_app
+	{
+		echo "The API on one PostgreSQL and on a three-node Citus cluster (coordinator and two workers on the same machine)," \
+			"$READERS readers × 50 tasks ($("$JAVA" -version 2>&1 | head -1), -Xmx$HEAP, ${WARMUP}s of warm-up per route and ${DURATION}s measured, $(date -u +%F)):"
+		echo
+		echo "| route, connections | one PostgreSQL: requests/s | p50 ms | p99 ms | Citus: requests/s | p50 ms | p99 ms | Citus / one |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+		for row in "list 16" "list 64" "create 16" "create 64"; do
+			printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$row" \
+				"$(field "single $row" 2)" "$(field "single $row" 3)" "$(field "single $row" 4)" \
+				"$(field "citus $row" 2)" "$(field "citus $row" 3)" "$(field "citus $row" 4)" \
+				"$(ratio "$(field "citus $row" 2)" "$(field "single $row" 2)")"
+		done
+	} | tee "$OUT/citus.md"
 	exit 0
 fi
 

@@ -2,6 +2,9 @@ package app.todo;
 
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Tag;
+
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -13,8 +16,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The whole API on a random port, on a real PostgreSQL (a throw-away embedded one, or a
- * Testcontainers one where Docker runs), trusting both {@link TestIdentityProvider}'s
- * shared secret and its JWKS. Subclasses share one application context.
+ * Testcontainers one where Docker runs, or the one {@value #DATABASE_URL_PROPERTY}
+ * names), trusting both {@link TestIdentityProvider}'s shared secret and its JWKS.
+ * Subclasses share one application context; their tag {@code api} is what the cluster run
+ * ({@code src/ops/citus-test.sh}, Maven profile {@code citus}) selects.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "todo.database.url=", "todo.database.embedded-directory=",
@@ -26,7 +31,14 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 				"todo.rate-limit.address-rate=1000000", "todo.rate-limit.address-burst=1000000" })
 @AutoConfigureWebTestClient(timeout = "30s")
 @Import(TestcontainersConfiguration.class)
+@Tag("api")
 public abstract class ApiTestSupport {
+
+	/**
+	 * A system property with a {@code DATABASE_URL} to run on instead, such as a Citus
+	 * coordinator's: the tests share what they find there, each with users of its own.
+	 */
+	public static final String DATABASE_URL_PROPERTY = "test.database.url";
 
 	protected static final TestIdentityProvider identityProvider = TestIdentityProvider.get();
 
@@ -36,6 +48,16 @@ public abstract class ApiTestSupport {
 	@DynamicPropertySource
 	static void identityProvider(DynamicPropertyRegistry registry) {
 		registry.add("todo.auth.url", identityProvider::baseUrl);
+		String databaseUrl = externalDatabaseUrl();
+		if (databaseUrl != null) {
+			// Dynamic properties win over @SpringBootTest's empty todo.database.url
+			registry.add("todo.database.url", () -> databaseUrl);
+		}
+	}
+
+	static @Nullable String externalDatabaseUrl() {
+		String url = System.getProperty(DATABASE_URL_PROPERTY);
+		return (url == null || url.isBlank()) ? null : url;
 	}
 
 	/**

@@ -13,8 +13,9 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * PostgreSQL in a container where a Docker engine runs; elsewhere (CI here) nothing, and
- * the application's own embedded PostgreSQL takes over.
+ * PostgreSQL in a container where a Docker engine runs, unless the tests are given a
+ * database of their own ({@link ApiTestSupport#DATABASE_URL_PROPERTY}); elsewhere (CI
+ * here) nothing, and the application's own embedded PostgreSQL takes over.
  */
 @TestConfiguration(proxyBeanMethods = false)
 @Conditional(TestcontainersConfiguration.DockerAvailable.class)
@@ -55,7 +56,7 @@ public class TestcontainersConfiguration {
 
 		@Override
 		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-			return AVAILABLE;
+			return AVAILABLE && ApiTestSupport.externalDatabaseUrl() == null;
 		}
 
 	}
