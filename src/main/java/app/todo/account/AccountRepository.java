@@ -1,5 +1,7 @@
 package app.todo.account;
 
+import java.util.Optional;
+
 import io.r2dbc.spi.Readable;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -12,14 +14,14 @@ import org.springframework.r2dbc.core.DatabaseClient;
 /**
  * Accounts are users rows with a credentials row. Emails are unique whatever their case
  * (an index on {@code lower(email)}), so two sign-ups of one email race in PostgreSQL,
- * not here.
+ * not here. On Citus, credentials stays a table of the coordinator (changelog 010): the
+ * email index holds for all users, and the lookup by email reads it there.
  */
 final class AccountRepository {
 
 	/*
 	 * The credentials row goes first: when the email is taken it inserts nothing, and so
-	 * neither does the users row that depends on it. The foreign key is checked at the
-	 * statement's end.
+	 * neither does the users row that goes with it.
 	 */
 	private static final String CREATE = """
 			WITH account AS (
@@ -33,20 +35,24 @@ final class AccountRepository {
 	 * One row whether or not the email has an account: the email as PostgreSQL folds it,
 	 * which is what makes two spellings one account, and so the key its failed sign-ins
 	 * count against (Java's toLowerCase folds some letters otherwise, such as the dotted
-	 * capital I).
+	 * capital I). The name is read by a second statement, only for an account: joined
+	 * here, on Citus an outer join of the email with the distributed users table would
+	 * read every user's row.
 	 */
 	private static final String FIND = """
-			SELECT k.key, c.user_id, c.email, c.password_hash, u.name
-			FROM (SELECT lower(:email) AS key) k
-			LEFT JOIN (credentials c JOIN users u ON u.id = c.user_id) ON lower(c.email) = k.key""";
+			SELECT k.key, c.user_id, c.email, c.password_hash
+			FROM (SELECT lower(:email) AS key) k LEFT JOIN credentials c ON lower(c.email) = k.key""";
+
+	private static final String NAME = "SELECT name FROM users WHERE id = :id";
 
 	/*
-	 * The caller's account, keyed as FIND keys it, for a password change. Both tables
-	 * filtered by the user, so that a cluster that distributes users by id reads one.
+	 * The caller's account, keyed as FIND keys it, for a password change; the name read
+	 * as for FIND (on Citus, credentials is a table of the coordinator and users is
+	 * distributed).
 	 */
 	private static final String FIND_BY_ID = """
-			SELECT lower(c.email) AS key, c.user_id, c.email, c.password_hash, u.name
-			FROM credentials c JOIN users u ON u.id = c.user_id WHERE c.user_id = :userId AND u.id = :userId""";
+			SELECT lower(c.email) AS key, c.user_id, c.email, c.password_hash
+			FROM credentials c WHERE c.user_id = :userId""";
 
 	/* Only over the hash that was checked: of two changes at once, one wins. */
 	private static final String CHANGE_PASSWORD = """
@@ -72,12 +78,34 @@ final class AccountRepository {
 
 	/** The account of this email, if any, and its key. */
 	Mono<Lookup> find(String email) {
-		return this.db.sql(FIND).bind("email", email).map(AccountRepository::lookup).one();
+		return this.db.sql(FIND).bind("email", email).map(AccountRepository::lookup).one().flatMap(this::withName);
 	}
 
 	/** The user's account; empty when they have none here (a Better Auth user). */
 	Mono<Lookup> findById(String userId) {
-		return this.db.sql(FIND_BY_ID).bind("userId", userId).map(AccountRepository::lookup).one();
+		return this.db.sql(FIND_BY_ID)
+			.bind("userId", userId)
+			.map(AccountRepository::lookup)
+			.one()
+			.flatMap(this::withName);
+	}
+
+	/**
+	 * The lookup with the account's name, from the users row; as it is without account.
+	 */
+	private Mono<Lookup> withName(Lookup lookup) {
+		Credentials credentials = lookup.credentials();
+		if (credentials == null) {
+			return Mono.just(lookup);
+		}
+		User user = credentials.user();
+		return this.db.sql(NAME)
+			.bind("id", user.id())
+			.map((row) -> Optional.ofNullable(row.get("name", String.class)))
+			.one()
+			.defaultIfEmpty(Optional.empty())
+			.map((name) -> new Lookup(lookup.key(),
+					new Credentials(new User(user.id(), user.email(), name.orElse(null)), credentials.passwordHash())));
 	}
 
 	/**
@@ -94,12 +122,11 @@ final class AccountRepository {
 			.map((rows) -> rows == 1);
 	}
 
+	/** Without the name, which {@link #withName} adds. */
 	private static Lookup lookup(Readable row) {
 		String userId = row.get("user_id", String.class);
-		Credentials credentials = (userId != null)
-				? new Credentials(new User(userId, row.get("email", String.class), row.get("name", String.class)),
-						row.get("password_hash", String.class))
-				: null;
+		Credentials credentials = (userId != null) ? new Credentials(
+				new User(userId, row.get("email", String.class), null), row.get("password_hash", String.class)) : null;
 		return new Lookup(row.get("key", String.class), credentials);
 	}
 

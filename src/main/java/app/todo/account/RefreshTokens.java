@@ -58,7 +58,9 @@ final class RefreshTokens implements SmartLifecycle {
 	 * The family starts no earlier than the user's last revocation, so that a sign-in in
 	 * the same second as a sign-out everywhere (whose time is the next whole second)
 	 * starts one that works; that time is also the least iat of the access token handed
-	 * out with it.
+	 * out with it. The new family is left out of those kept by name, not by the snapshot:
+	 * on Citus the CTEs run one after the other, and the insert's row is visible to the
+	 * delete.
 	 */
 	private static final String START = """
 			WITH revoked AS (
@@ -70,7 +72,7 @@ final class RefreshTokens implements SmartLifecycle {
 			  RETURNING family_id
 			), oldest AS (
 			  DELETE FROM refresh_tokens WHERE user_id = :userId AND family_id IN (
-			    SELECT family_id FROM refresh_tokens WHERE user_id = :userId
+			    SELECT family_id FROM refresh_tokens WHERE user_id = :userId AND family_id <> :familyId
 			    ORDER BY refreshed_at DESC, family_id OFFSET :keep)
 			)
 			SELECT revoked.after FROM revoked, started""";
@@ -98,9 +100,14 @@ final class RefreshTokens implements SmartLifecycle {
 
 	private static final String END_ALL = "DELETE FROM refresh_tokens WHERE user_id = :userId";
 
+	/*
+	 * By key, not ctid with SKIP LOCKED, which a table distributed by Citus takes in no
+	 * statement across its shards (changelog 010): instances purging at once wait on each
+	 * other's rows, then skip those gone.
+	 */
 	private static final String PURGE = """
-			DELETE FROM refresh_tokens WHERE ctid = ANY(ARRAY(
-			  SELECT ctid FROM refresh_tokens WHERE expires_at < now() LIMIT :batch FOR UPDATE SKIP LOCKED))""";
+			DELETE FROM refresh_tokens WHERE (user_id, family_id) IN (
+			  SELECT user_id, family_id FROM refresh_tokens WHERE expires_at < now() LIMIT :batch)""";
 
 	private final SecureRandom random = new SecureRandom();
 

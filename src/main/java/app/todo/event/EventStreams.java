@@ -245,7 +245,7 @@ class EventStreams implements SmartLifecycle {
 		 * read. All events but the last carry the current floor, the last one the next.
 		 */
 		private Flux<ServerSentEvent<Object>> read() {
-			return EventStreams.this.log.floor().flatMapMany((next) -> {
+			return EventStreams.this.log.floor(this.userId).flatMapMany((next) -> {
 				Long from = this.floor;
 				if (from == null) {
 					return advance(next, Flux.empty());
@@ -254,7 +254,7 @@ class EventStreams implements SmartLifecycle {
 					.collectList()
 					.expand((page) -> (page.size() < TaskChangeLog.PAGE_SIZE) ? Mono.empty()
 							: EventStreams.this.log
-								.page(this.userId, from, page.get(page.size() - 1).xid(),
+								.page(this.userId, from, page.get(page.size() - 1).seq(),
 										page.get(page.size() - 1).taskId())
 								.collectList());
 				String current = EventStreams.this.log.token(this.userId, from);
@@ -264,7 +264,7 @@ class EventStreams implements SmartLifecycle {
 					List<Change> unsent = page.stream().filter((change) -> !sentBefore(change)).toList();
 					return java.util.stream.IntStream.range(0, unsent.size()).mapToObj((i) -> {
 						Change change = unsent.get(i);
-						this.sent.put(change.taskId(), change.xid());
+						this.sent.put(change.taskId(), change.seq());
 						return ServerSentEvent.<Object>builder(change.body())
 							.event(change.kind())
 							.id((last && i == unsent.size() - 1) ? nextToken : current)
@@ -283,7 +283,7 @@ class EventStreams implements SmartLifecycle {
 			AtomicBoolean any = new AtomicBoolean();
 			return events.doOnNext((event) -> any.set(true)).concatWith(Mono.defer(() -> {
 				this.floor = next;
-				this.sent.values().removeIf((xid) -> xid < next);
+				this.sent.values().removeIf((seq) -> seq < next);
 				if (this.sent.size() > MAX_REMEMBERED) {
 					this.sent.clear();
 				}
@@ -299,8 +299,8 @@ class EventStreams implements SmartLifecycle {
 		}
 
 		private boolean sentBefore(Change change) {
-			Long xid = this.sent.get(change.taskId());
-			return xid != null && xid == change.xid();
+			Long seq = this.sent.get(change.taskId());
+			return seq != null && seq == change.seq();
 		}
 
 	}

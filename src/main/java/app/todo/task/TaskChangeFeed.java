@@ -30,21 +30,23 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * token (or a timestamp, or {@code *} for all of them), their deletions as tombstones,
  * and a {@code Sync-Token} for next time.
  * <p>
- * Why a transaction id and not a time or a sequence number: {@code updated_at} is when
- * the writing transaction started and a sequence number is taken before it commits, so a
- * slow transaction can commit a change stamped earlier than a token handed out in
- * between, and a token "after the newest change seen" would skip it forever. Each row
- * instead records the transaction that wrote it ({@code change_xid}), and a token holds
- * the oldest transaction that was still running when the token was made
- * ({@code pg_snapshot_xmin}): every change not yet visible then was written by a
- * transaction at or above it. Changes that were visible and sit at or above the floor are
- * sent again next time; a client applies changes by id, keeping the highest
- * {@code version}, and a tombstone ends an id for good (ids are never reused).
+ * Why a per-user change counter and not a time or a global sequence: {@code updated_at}
+ * is when the writing transaction started and a global sequence number is taken before it
+ * commits, so a slow transaction can commit a change stamped earlier than a token handed
+ * out in between, and a token "after the newest change seen" would skip it forever. Each
+ * statement that changes a user's tasks instead advances the counter on the user's row
+ * ({@code users.change_seq}) under its lock, in the same transaction, and stamps its rows
+ * with it: a user's changes are numbered in the order they commit, and the counter as a
+ * reader sees it is the last change visible to it. A token holds the number one past it
+ * (its floor): every change the client has not seen is numbered at or above it. Unlike a
+ * transaction id, the counter means the same on every node of a Citus cluster, where it
+ * lives on the user's shard with their tasks. A client applies changes by id, keeping the
+ * highest {@code version}, and a tombstone ends an id for good (ids are never reused).
  * <p>
- * Pages follow {@code change_xid, id} with a keyset; the token the last page hands out
- * keeps the floor taken before the first page, the oldest of them, so that a change
- * committed while the client was paging is seen next time even if it sorts before the
- * page it arrived during.
+ * Pages follow {@code change_seq, id} with a keyset; the token the last page hands out
+ * keeps the floor taken before the first page, so that a change committed while the
+ * client was paging is seen next time even if it was renumbered past the page it arrived
+ * during.
  */
 @Component
 class TaskChangeFeed {
@@ -90,7 +92,7 @@ class TaskChangeFeed {
 			checkRetention(token);
 			Page page = token.page();
 			Mono<Page> start = (page != null) ? Mono.just(page)
-					: this.repository.snapshotFloor().map((floor) -> new Page(floor, Instant.now(), 0, 0));
+					: this.repository.floor(caller.id()).map((floor) -> new Page(floor, Instant.now(), 0, 0));
 			return start.flatMap(
 					(first) -> Uncancellable.of(this.repository.changes(caller.id(), token, limit + 1).collectList())
 						.flatMap((changes) -> respond(request, caller, token, limit, first, changes)));
@@ -104,7 +106,7 @@ class TaskChangeFeed {
 			changes = changes.subList(0, limit);
 			Change last = changes.get(limit - 1);
 			SyncToken next = token
-				.continuedAfter(new Page(first.nextFloor(), first.nextSince(), last.xid(), last.id()));
+				.continuedAfter(new Page(first.nextFloor(), first.nextSince(), last.seq(), last.id()));
 			response.header(HttpHeaders.LINK, Paging.nextLink(request, PARAMETER, next.encode(caller.id())));
 		}
 		else {

@@ -25,27 +25,26 @@ public class TaskChangeLog {
 	/** Rows of one page: a change is read and written before the next page is fetched. */
 	public static final int PAGE_SIZE = 100;
 
-	private static final String FLOOR = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS floor";
-
 	private static final String PAGE = """
 			SELECT * FROM (
-			(SELECT change_xid, change_xid::text AS xid, false AS deleted, %1$s FROM tasks
-			 WHERE user_id = :userId AND change_xid >= CAST(:floor AS xid8)
-			   AND (change_xid, id) > (CAST(:afterXid AS xid8), :afterId)
-			 ORDER BY change_xid, id LIMIT :fetch)
+			(SELECT change_seq, false AS deleted, %1$s FROM tasks
+			 WHERE user_id = :userId AND change_seq >= :floor AND (change_seq, id) > (:afterSeq, :afterId)
+			 ORDER BY change_seq, id LIMIT :fetch)
 			UNION ALL
-			(SELECT change_xid, change_xid::text AS xid, true, task_id, user_id, NULL, NULL, NULL, NULL, NULL, NULL,
+			(SELECT change_seq, true, task_id, user_id, NULL, NULL, NULL, NULL, NULL, NULL,
 			   NULL, deleted_at, NULL, NULL FROM task_tombstones
-			 WHERE user_id = :userId AND change_xid >= CAST(:floor AS xid8)
-			   AND (change_xid, task_id) > (CAST(:afterXid AS xid8), :afterId)
-			 ORDER BY change_xid, task_id LIMIT :fetch)) AS changes
-			ORDER BY change_xid, id LIMIT :fetch""".formatted(TaskRepository.COLUMNS);
+			 WHERE user_id = :userId AND change_seq >= :floor AND (change_seq, task_id) > (:afterSeq, :afterId)
+			 ORDER BY change_seq, task_id LIMIT :fetch)) AS changes
+			ORDER BY change_seq, id LIMIT :fetch""".formatted(TaskRepository.COLUMNS);
+
+	private final TaskRepository repository;
 
 	private final DatabaseClient db;
 
 	private final SyncProperties properties;
 
-	TaskChangeLog(DatabaseClient db, SyncProperties properties) {
+	TaskChangeLog(TaskRepository repository, DatabaseClient db, SyncProperties properties) {
+		this.repository = repository;
 		this.db = db;
 		this.properties = properties;
 	}
@@ -54,34 +53,34 @@ public class TaskChangeLog {
 	 * One change: its kind ({@code task.created}, {@code task.updated},
 	 * {@code task.deleted}) and body.
 	 */
-	public record Change(long xid, long taskId, String kind, Object body) {
+	public record Change(long seq, long taskId, String kind, Object body) {
 	}
 
 	/**
-	 * A floor for a sync token: every transaction below it has ended, so every change not
-	 * yet visible will be written by a transaction at or above it.
+	 * A floor for a sync token of the user: every change of theirs below it has
+	 * committed, so every change not yet visible will be numbered at or above it.
 	 */
-	public Mono<Long> floor() {
-		return this.db.sql(FLOOR).map((row) -> Long.parseLong(row.get("floor", String.class))).one();
+	public Mono<Long> floor(String userId) {
+		return this.repository.floor(userId);
 	}
 
 	/** One page of the user's changes at or above the floor, after the given position. */
-	public Flux<Change> page(String userId, long floor, long afterXid, long afterId) {
+	public Flux<Change> page(String userId, long floor, long afterSeq, long afterId) {
 		return this.db.sql(PAGE)
 			.bind("userId", userId)
-			.bind("floor", Long.toString(floor))
-			.bind("afterXid", Long.toString(afterXid))
+			.bind("floor", floor)
+			.bind("afterSeq", afterSeq)
 			.bind("afterId", afterId)
 			.bind("fetch", PAGE_SIZE)
 			.map((row) -> {
-				long xid = Long.parseLong(row.get("xid", String.class));
+				long seq = row.get(0, Long.class);
 				long id = row.get("id", Long.class);
-				if (Boolean.TRUE.equals(row.get("deleted", Boolean.class))) {
-					return new Change(xid, id, "task.deleted",
+				if (Boolean.TRUE.equals(row.get(1, Boolean.class))) {
+					return new Change(seq, id, "task.deleted",
 							new TaskRepository.Tombstone(id, true, row.get("updated_at", Instant.class)));
 				}
-				Task task = TaskRepository.taskAt(row, 3);
-				return new Change(xid, id, (task.version() == 1) ? "task.created" : "task.updated", task);
+				Task task = TaskRepository.taskAt(row, 2);
+				return new Change(seq, id, (task.version() == 1) ? "task.created" : "task.updated", task);
 			})
 			.all();
 	}

@@ -36,44 +36,97 @@ class TaskRepository {
 			+ "created_at, updated_at, completed_at, version";
 
 	/*
+	 * Every statement that changes tasks is one statement (one round trip, its own
+	 * transaction unless the caller's) doing what triggers did before changelog 010: it
+	 * locks the owner's users row first and advances its change counter, stamps the rows
+	 * it writes with it (change_seq, which delta sync and live updates follow), writes
+	 * the tombstones of what it deletes and counts tasks and tombstones on the users row,
+	 * and announces the change on the channel task_changes, once, only if it changed a
+	 * row (NOTIFY is delivered at commit, so never for a change rolled back). The
+	 * announcement is a CTE over the changed rows (a CTE with a volatile function is
+	 * evaluated once, and on Citus never pushed to a worker), joined to the answer so
+	 * that it is evaluated.
+	 */
+	private static final String NOTIFY = "notified AS (SELECT CAST(pg_notify('task_changes', :userId) AS text) FROM %s LIMIT 1)";
+
+	/*
 	 * The caller's users row is written in the same statement as their first task, which
 	 * also counts the task on it below the quotas: no row from owner, no task.
 	 */
 	private static final String INSERT = """
-			WITH owner AS (%s)
-			INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_date, tags)
-			SELECT id, :title, :description, :completed, CASE WHEN :completed THEN now() END, :priority,
-			  :due_date, :tags FROM owner
-			RETURNING %s""".formatted(UserRepository.CREATE_OWNER_COUNTING_TASK, COLUMNS);
+			WITH owner AS (%s),
+			created AS (
+			  INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_date, tags, change_seq)
+			  SELECT id, :title, :description, :completed, todo_completed_at(:completed, NULL, now()), :priority,
+			    :due_date, :tags, change_seq FROM owner
+			  RETURNING %s
+			),
+			%s
+			SELECT created.* FROM created, notified"""
+		.formatted(UserRepository.CREATE_OWNER_COUNTING_TASK, COLUMNS, NOTIFY.formatted("created"));
 
 	private static final String FIND = "SELECT " + COLUMNS + " FROM tasks WHERE user_id = :userId AND id = :id";
 
-	private static final String DELETE = "DELETE FROM tasks WHERE user_id = :userId AND id = :id";
+	/*
+	 * The owner's row is locked before any task (as by every statement that changes
+	 * tasks, so that two cannot deadlock), then counted once the tasks are gone; the
+	 * tombstones take the counter's new value. A user with no row has no task: nothing is
+	 * deleted.
+	 */
+	private static final String DELETE = """
+			WITH locked AS (SELECT change_seq FROM users WHERE id = :userId FOR UPDATE),
+			gone AS (DELETE FROM tasks WHERE %s AND EXISTS (SELECT FROM locked) RETURNING id),
+			owner AS (
+			  UPDATE users SET change_seq = users.change_seq + 1,
+			    task_count = greatest(0, users.task_count - counted.tasks),
+			    tombstone_count = users.tombstone_count + counted.tasks
+			  FROM (SELECT count(*)::integer AS tasks FROM gone) AS counted
+			  WHERE users.id = :userId AND counted.tasks > 0
+			  RETURNING users.change_seq
+			),
+			tombstones AS (
+			  INSERT INTO task_tombstones (user_id, task_id, change_seq)
+			  SELECT :userId, gone.id, owner.change_seq FROM gone, owner
+			  RETURNING task_id
+			),
+			%s
+			SELECT count(*) AS deleted FROM tombstones, notified""";
+
+	private static final String DELETE_COMPLETED = DELETE.formatted("user_id = :userId AND completed",
+			NOTIFY.formatted("tombstones"));
 
 	private static final String TOGGLE_COMPLETED = """
-			UPDATE tasks SET completed = NOT completed,
-			  completed_at = CASE WHEN completed THEN NULL ELSE now() END,
-			  version = version + 1, updated_at = now()
-			WHERE user_id = :userId AND id = :id
-			RETURNING %s""".formatted(COLUMNS);
-
-	private static final String DELETE_COMPLETED = "DELETE FROM tasks WHERE user_id = :userId AND completed";
+			WITH owner AS (%s),
+			changed AS (
+			  UPDATE tasks SET completed = NOT completed, completed_at = todo_completed_at(NOT completed, NULL, now()),
+			    version = version + 1, updated_at = now(), change_seq = (SELECT change_seq FROM owner)
+			  WHERE user_id = :userId AND id = :id
+			  RETURNING %s
+			),
+			%s
+			SELECT changed.* FROM changed, notified""".formatted(UserRepository.ADVANCE_CHANGE_SEQ, COLUMNS,
+			NOTIFY.formatted("changed"));
 
 	/*
-	 * All or nothing in one statement: the caller's rows among the ids are locked first
-	 * (in id order, so that two bulk writes cannot deadlock), and the update runs only if
-	 * every id was found; a row deleted meanwhile is not locked, so it makes the count
-	 * fall short too.
+	 * All or nothing in one statement: after the owner's row, the caller's rows among the
+	 * ids are locked, and the update runs only if every id was found; a row deleted
+	 * meanwhile is not locked, so it makes the count fall short.
 	 */
 	private static final String SET_COMPLETED = """
-			WITH found AS (
-			  SELECT id FROM tasks WHERE user_id = :userId AND id = ANY(:ids) ORDER BY id FOR UPDATE
-			)
-			UPDATE tasks SET completed = :completed,
-			  completed_at = CASE WHEN :completed THEN coalesce(completed_at, now()) END,
-			  version = version + 1, updated_at = now()
-			WHERE user_id = :userId AND id IN (SELECT id FROM found) AND (SELECT count(*) FROM found) = :count
-			RETURNING %s""".formatted(COLUMNS);
+			WITH owner AS (%s),
+			found AS (
+			  SELECT id FROM tasks WHERE user_id = :userId AND id = ANY(:ids) AND (SELECT change_seq FROM owner) > 0
+			  ORDER BY id FOR UPDATE
+			),
+			changed AS (
+			  UPDATE tasks SET completed = :completed, completed_at = todo_completed_at(:completed, completed_at, now()),
+			    version = version + 1, updated_at = now(), change_seq = (SELECT change_seq FROM owner)
+			  WHERE user_id = :userId AND id IN (SELECT id FROM found) AND (SELECT count(*) FROM found) = :count
+			  RETURNING %s
+			),
+			%s
+			SELECT changed.* FROM changed, notified"""
+		.formatted(UserRepository.ADVANCE_CHANGE_SEQ, COLUMNS, NOTIFY.formatted("changed"));
 
 	/*
 	 * In the order of tasks_user_created_idx: a range scan of the owner's rows, no sort.
@@ -86,26 +139,38 @@ class TaskRepository {
 	 * lines. Tags travel as one JSON array a task, as SQL arrays cannot be ragged.
 	 */
 	private static final String IMPORT = """
-			WITH owner AS (%s)
-			INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_date, tags)
-			SELECT owner.id, t.title, t.description, t.completed,
-			  CASE WHEN t.completed THEN coalesce(t.completed_at, now()) END, t.priority, t.due_date,
-			  ARRAY(SELECT jsonb_array_elements_text(t.tags))
-			FROM owner, unnest(CAST(:titles AS text[]), CAST(:descriptions AS text[]), CAST(:completed AS boolean[]),
-			  CAST(CAST(:completedAt AS text[]) AS timestamptz[]), CAST(:priorities AS smallint[]),
-			  CAST(CAST(:dueDates AS text[]) AS timestamptz[]), CAST(CAST(:tags AS text[]) AS jsonb[]))
-			  WITH ORDINALITY AS t(title, description, completed, completed_at, priority, due_date, tags, n)
-			ORDER BY t.n
-			RETURNING id""".formatted(UserRepository.CREATE_OWNER_COUNTING_TASKS);
+			WITH owner AS (%s),
+			created AS (
+			  INSERT INTO tasks (user_id, title, description, completed, completed_at, priority, due_date, tags, change_seq)
+			  SELECT owner.id, t.title, t.description, t.completed,
+			    todo_completed_at(t.completed, t.completed_at, now()), t.priority, t.due_date,
+			    ARRAY(SELECT jsonb_array_elements_text(t.tags)), owner.change_seq
+			  FROM owner, unnest(CAST(:titles AS text[]), CAST(:descriptions AS text[]), CAST(:completed AS boolean[]),
+			    CAST(CAST(:completedAt AS text[]) AS timestamptz[]), CAST(:priorities AS smallint[]),
+			    CAST(CAST(:dueDates AS text[]) AS timestamptz[]), CAST(CAST(:tags AS text[]) AS jsonb[]))
+			    WITH ORDINALITY AS t(title, description, completed, completed_at, priority, due_date, tags, n)
+			  ORDER BY t.n
+			  RETURNING id
+			),
+			%s
+			SELECT count(*) AS imported FROM created, notified"""
+		.formatted(UserRepository.CREATE_OWNER_COUNTING_TASKS, NOTIFY.formatted("created"));
 
-	private static final String SNAPSHOT_FLOOR = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS floor";
+	/*
+	 * The lowest change_seq a sync token made now asks for: one past the owner's counter.
+	 * Every change numbered at or below it has committed (the counter is advanced under
+	 * the row's lock, in the transaction of the change), so a read after this one sees
+	 * it; every change not yet visible will be numbered above it.
+	 */
+	private static final String FLOOR = "SELECT change_seq + 1 FROM users WHERE id = :userId";
 
 	/*
 	 * Also takes over a key older than 24 hours that the purge has not reached yet. A
 	 * user with their quota of keys in the last 24 hours claims none: the statement
 	 * returns no row, as for a key that is taken, and the lookup that follows tells the
 	 * two apart. The count stops at the quota, so it costs at most that many index
-	 * entries.
+	 * entries. The conflict's update names no function (the proposed row's created_at is
+	 * now()): Citus takes only IMMUTABLE ones there.
 	 */
 	private static final String CLAIM_KEY = """
 			WITH owner AS (%s)
@@ -114,9 +179,10 @@ class TaskRepository {
 			WHERE (SELECT count(*) FROM (SELECT 1 FROM idempotency_keys WHERE user_id = :userId
 			  AND created_at > now() - interval '24 hours' LIMIT :maxKeys) AS recent) < :maxKeys
 			ON CONFLICT (user_id, idempotency_key) DO UPDATE
-			  SET request_hash = EXCLUDED.request_hash, location = NULL, response = NULL, created_at = now()
-			  WHERE idempotency_keys.created_at < now() - interval '24 hours'
-			RETURNING true AS claimed""".formatted(UserRepository.CREATE_OWNER);
+			  SET request_hash = EXCLUDED.request_hash, location = NULL, response = NULL, created_at = EXCLUDED.created_at
+			  WHERE EXCLUDED.created_at - idempotency_keys.created_at > interval '24 hours'
+			RETURNING true AS claimed"""
+		.formatted(UserRepository.CREATE_OWNER);
 
 	private static final String RECORD_ANSWER = """
 			UPDATE idempotency_keys SET location = :location, response = :response
@@ -177,7 +243,7 @@ class TaskRepository {
 						.map((task) -> text((Instant) task.values().get(Member.DUE_DATE)))
 						.toArray(String[]::new))
 			.bind("tags", tasks.stream().map(ImportedTask::tagsJson).toArray(String[]::new));
-		return spec.fetch().rowsUpdated().flatMap((rows) -> {
+		return spec.map((row) -> row.get(0, Long.class)).one().flatMap((rows) -> {
 			if (rows == count || count == 0) {
 				return Mono.just(rows);
 			}
@@ -230,12 +296,15 @@ class TaskRepository {
 			assignments.add(member.column + " = :" + member.column);
 			if (member == Member.COMPLETED) {
 				// completed_at keeps its first value while the task stays completed
-				assignments.add("completed_at = CASE WHEN :completed THEN coalesce(completed_at, now()) END");
+				assignments.add("completed_at = todo_completed_at(:completed, completed_at, now())");
 			}
 		}
-		assignments.add("version = version + 1").add("updated_at = now()");
-		String sql = "UPDATE tasks SET " + assignments + " WHERE user_id = :userId AND id = :id" + ifVersion(versions)
-				+ " RETURNING " + COLUMNS;
+		assignments.add("version = version + 1")
+			.add("updated_at = now()")
+			.add("change_seq = (SELECT change_seq FROM owner)");
+		String sql = "WITH owner AS (" + UserRepository.ADVANCE_CHANGE_SEQ + "),\nchanged AS (UPDATE tasks SET "
+				+ assignments + " WHERE user_id = :userId AND id = :id" + ifVersion(versions) + " RETURNING " + COLUMNS
+				+ "),\n" + NOTIFY.formatted("changed") + "\nSELECT changed.* FROM changed, notified";
 		GenericExecuteSpec spec = bindVersions(this.db.sql(sql).bind("userId", userId).bind("id", id), versions);
 		return bindAll(spec, changes.values()).map(TaskRepository::task).one();
 	}
@@ -245,10 +314,15 @@ class TaskRepository {
 	}
 
 	Mono<Task> toggleCompleted(String userId, long id, Integer @Nullable [] versions) {
-		String sql = TOGGLE_COMPLETED.replace("WHERE user_id = :userId AND id = :id",
-				"WHERE user_id = :userId AND id = :id" + ifVersion(versions));
+		String sql = toggleStatement(versions);
 		return bindVersions(this.db.sql(sql).bind("userId", userId).bind("id", id), versions).map(TaskRepository::task)
 			.one();
+	}
+
+	/** The toggle's statement, for a test that runs it in a transaction of its own. */
+	static String toggleStatement(Integer @Nullable [] versions) {
+		return TOGGLE_COMPLETED.replace("WHERE user_id = :userId AND id = :id\n",
+				"WHERE user_id = :userId AND id = :id" + ifVersion(versions) + "\n");
 	}
 
 	Mono<Boolean> delete(String userId, long id) {
@@ -256,9 +330,11 @@ class TaskRepository {
 	}
 
 	Mono<Boolean> delete(String userId, long id, Integer @Nullable [] versions) {
-		return bindVersions(this.db.sql(DELETE + ifVersion(versions)).bind("userId", userId).bind("id", id), versions)
-			.fetch()
-			.rowsUpdated()
+		String sql = DELETE.formatted("user_id = :userId AND id = :id" + ifVersion(versions),
+				NOTIFY.formatted("tombstones"));
+		return bindVersions(this.db.sql(sql).bind("userId", userId).bind("id", id), versions)
+			.map((row) -> row.get(0, Long.class))
+			.one()
 			.map((rows) -> rows > 0);
 	}
 
@@ -272,7 +348,7 @@ class TaskRepository {
 
 	/** Deletes every completed task of the user; how many there were. */
 	Mono<Long> deleteCompleted(String userId) {
-		return this.db.sql(DELETE_COMPLETED).bind("userId", userId).fetch().rowsUpdated();
+		return this.db.sql(DELETE_COMPLETED).bind("userId", userId).map((row) -> row.get(0, Long.class)).one();
 	}
 
 	/**
@@ -423,16 +499,16 @@ class TaskRepository {
 	}
 
 	/**
-	 * The oldest transaction still running now: a sync token's floor (see
-	 * {@link TaskChangeFeed}).
+	 * The lowest change of the user that is not visible yet: a sync token's floor (see
+	 * {@link TaskChangeFeed}); 1 for a user without a row.
 	 */
-	Mono<Long> snapshotFloor() {
-		return this.db.sql(SNAPSHOT_FLOOR).map((row) -> Long.parseLong(row.get("floor", String.class))).one();
+	Mono<Long> floor(String userId) {
+		return this.db.sql(FLOOR).bind("userId", userId).map((row) -> row.get(0, Long.class)).one().defaultIfEmpty(1L);
 	}
 
 	/**
 	 * The caller's changes since a sync token, tasks and tombstones, in
-	 * {@code change_xid, id} order after the page the token continues; at most
+	 * {@code change_seq, id} order after the page the token continues; at most
 	 * {@code fetch}.
 	 */
 	Flux<Change> changes(String userId, SyncToken token, int fetch) {
@@ -440,7 +516,7 @@ class TaskRepository {
 		String taskSince;
 		String tombstoneSince;
 		if (token.floor() != null) {
-			taskSince = tombstoneSince = " AND change_xid >= CAST(:floor AS xid8)";
+			taskSince = tombstoneSince = " AND change_seq >= :floor";
 		}
 		else if (token.since() != null) {
 			taskSince = " AND updated_at > :since";
@@ -450,37 +526,36 @@ class TaskRepository {
 			taskSince = "";
 			tombstoneSince = null;
 		}
-		String after = (page != null) ? " AND (change_xid, %s) > (CAST(:afterXid AS xid8), :afterId)" : "";
+		String after = (page != null) ? " AND (change_seq, %s) > (:afterSeq, :afterId)" : "";
 		String sql = """
-				(SELECT change_xid, change_xid::text AS xid, false AS deleted, %s FROM tasks
-				 WHERE user_id = :userId%s%s ORDER BY change_xid, id LIMIT :fetch)""".formatted(COLUMNS, taskSince,
+				(SELECT change_seq, false AS deleted, %s FROM tasks
+				 WHERE user_id = :userId%s%s ORDER BY change_seq, id LIMIT :fetch)""".formatted(COLUMNS, taskSince,
 				after.formatted("id"));
 		if (tombstoneSince != null) {
 			sql = """
 					SELECT * FROM (%s
 					UNION ALL
-					(SELECT change_xid, change_xid::text AS xid, true, task_id, user_id, NULL, NULL, NULL, NULL, NULL, NULL,
+					(SELECT change_seq, true, task_id, user_id, NULL, NULL, NULL, NULL, NULL, NULL,
 					   NULL, deleted_at, NULL, NULL FROM task_tombstones
-					 WHERE user_id = :userId%s%s ORDER BY change_xid, task_id LIMIT :fetch)) AS changes
-					ORDER BY change_xid, id LIMIT :fetch"""
-				.formatted(sql, tombstoneSince, after.formatted("task_id"));
+					 WHERE user_id = :userId%s%s ORDER BY change_seq, task_id LIMIT :fetch)) AS changes
+					ORDER BY change_seq, id LIMIT :fetch""".formatted(sql, tombstoneSince, after.formatted("task_id"));
 		}
 		GenericExecuteSpec spec = this.db.sql(sql).bind("userId", userId).bind("fetch", fetch);
 		if (token.floor() != null) {
-			spec = spec.bind("floor", token.floor().toString());
+			spec = spec.bind("floor", token.floor());
 		}
 		else if (token.since() != null) {
 			spec = spec.bind("since", token.since());
 		}
 		if (page != null) {
-			spec = spec.bind("afterXid", Long.toString(page.afterXid())).bind("afterId", page.afterId());
+			spec = spec.bind("afterSeq", page.afterSeq()).bind("afterId", page.afterId());
 		}
 		return spec.map((row) -> {
-			long xid = Long.parseLong(row.get("xid", String.class));
-			Object body = Boolean.TRUE.equals(row.get("deleted", Boolean.class))
+			long seq = row.get(0, Long.class);
+			Object body = Boolean.TRUE.equals(row.get(1, Boolean.class))
 					? new Tombstone(row.get("id", Long.class), true, row.get("updated_at", Instant.class))
-					: taskAt(row, 3);
-			return new Change(xid, row.get("id", Long.class), body);
+					: taskAt(row, 2);
+			return new Change(seq, row.get("id", Long.class), body);
 		}).all();
 	}
 
@@ -489,10 +564,10 @@ class TaskRepository {
 	}
 
 	/**
-	 * A change of a sync: a {@link Task} or a {@link Tombstone}, with the transaction
-	 * that made it.
+	 * A change of a sync: a {@link Task} or a {@link Tombstone}, with its number in the
+	 * owner's changes.
 	 */
-	record Change(long xid, long id, Object body) {
+	record Change(long seq, long id, Object body) {
 	}
 
 	/**

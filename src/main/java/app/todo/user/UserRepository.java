@@ -14,9 +14,11 @@ import org.springframework.stereotype.Repository;
  * Every statement on the users table. A user's row is written by whichever comes first:
  * their first task or idempotency key (inside that statement, see {@link #CREATE_OWNER}),
  * their sign-up ({@link #CREATE_FROM_ACCOUNT}), or the profile a token carries
- * ({@link #saveProfile}); reads need no row, so provisioning costs them nothing. The
- * counts of tasks and tombstones on the row are kept by the statements that create tasks
- * and by the tasks table's triggers (changelog 006).
+ * ({@link #saveProfile}); reads need no row, so provisioning costs them nothing. The row
+ * also holds the user's change counter ({@code change_seq}) and counts of tasks and
+ * tombstones, which the statements that change tasks advance (changelog 010): each takes
+ * the row's lock first, so that a user's changes are serialised and numbered in the order
+ * they commit.
  */
 @Repository
 public class UserRepository {
@@ -27,7 +29,7 @@ public class UserRepository {
 	 * enclosing statement adds: the one fragment every "create the owner's row" shares.
 	 */
 	private static final String OWNER = """
-			INSERT INTO users (id, email, name, task_count) VALUES (:userId, :email, :name, %d)
+			INSERT INTO users (id, email, name, task_count, change_seq) VALUES (:userId, :email, :name, %d, 1)
 			ON CONFLICT (id) %s""";
 
 	/**
@@ -38,24 +40,40 @@ public class UserRepository {
 
 	/**
 	 * Like {@link #CREATE_OWNER}, and counts one task on the row, only below the quotas
-	 * ({@code :maxTasks}, {@code :maxDeletedTasks}): the row is locked and the condition
-	 * read from its latest version, so two creates at once cannot both take the last
-	 * place. Returns the owner's id, or no row when a quota is met.
+	 * ({@code :maxTasks}, {@code :maxDeletedTasks}), and advances the change counter: the
+	 * row is locked and the condition read from its latest version, so two creates at
+	 * once cannot both take the last place. Returns the owner's id and the new task's
+	 * {@code change_seq}, or no row when a quota is met.
 	 */
 	public static final String CREATE_OWNER_COUNTING_TASK = OWNER.formatted(1, """
-			DO UPDATE SET task_count = users.task_count + 1
+			DO UPDATE SET task_count = users.task_count + 1, change_seq = users.change_seq + 1
 			  WHERE users.task_count < :maxTasks AND users.tombstone_count < :maxDeletedTasks
-			RETURNING id""");
+			RETURNING id, change_seq""");
 
 	/**
 	 * Like {@link #CREATE_OWNER_COUNTING_TASK} for {@code :count} tasks at once (an
 	 * import), which the caller has checked to be at most {@code :maxTasks}.
 	 */
 	public static final String CREATE_OWNER_COUNTING_TASKS = """
-			INSERT INTO users (id, email, name, task_count) VALUES (:userId, :email, :name, :count)
-			ON CONFLICT (id) DO UPDATE SET task_count = users.task_count + :count
+			INSERT INTO users (id, email, name, task_count, change_seq) VALUES (:userId, :email, :name, :count, 1)
+			ON CONFLICT (id) DO UPDATE SET task_count = users.task_count + :count, change_seq = users.change_seq + 1
 			  WHERE users.task_count + :count <= :maxTasks AND users.tombstone_count < :maxDeletedTasks
-			RETURNING id""";
+			RETURNING id, change_seq""";
+
+	/**
+	 * A data-modifying CTE for a statement that updates the tasks of {@code :userId}:
+	 * locks the owner's row and advances its change counter, returning the new
+	 * {@code change_seq}. Always one row: an upsert, as the user may have no row yet
+	 * (then they have no task either, and the statement changes nothing). Being an INSERT
+	 * also keeps the statement from being one router plan on Citus, whose router planner
+	 * takes no INSERT in a CTE: its parts run on the user's shard one after the other and
+	 * its outer SELECT, which announces the change ({@code pg_notify}), on the
+	 * coordinator, where the instances listen (docs/architecture.md).
+	 */
+	public static final String ADVANCE_CHANGE_SEQ = """
+			INSERT INTO users (id, change_seq) VALUES (:userId, 1)
+			ON CONFLICT (id) DO UPDATE SET change_seq = users.change_seq + 1
+			RETURNING change_seq""";
 
 	/**
 	 * The row of a new account, from a CTE named {@code account} that returns the new
@@ -81,12 +99,16 @@ public class UserRepository {
 	private static final String FIND = "SELECT email, name FROM users WHERE id = :userId";
 
 	/*
-	 * Tasks, tombstones (none is left: the user is gone), idempotency keys and
-	 * credentials go with the row (ON DELETE CASCADE); event tickets have no foreign key.
+	 * Three statements, each on one kind of table (on Citus: event tickets and
+	 * credentials on the coordinator, users distributed), in the caller's transaction.
+	 * Tasks, tombstones (none is left: the user is gone) and idempotency keys go with the
+	 * users row (ON DELETE CASCADE); event tickets and credentials have no foreign key.
 	 */
-	private static final String DELETE = """
-			WITH tickets AS (DELETE FROM event_tickets WHERE user_id = :userId)
-			DELETE FROM users WHERE id = :userId""";
+	private static final String DELETE_TICKETS = "DELETE FROM event_tickets WHERE user_id = :userId";
+
+	private static final String DELETE_CREDENTIALS = "DELETE FROM credentials WHERE user_id = :userId";
+
+	private static final String DELETE = "DELETE FROM users WHERE id = :userId";
 
 	private static final String TASK_COUNTS = "SELECT task_count, tombstone_count FROM users WHERE id = :userId";
 
@@ -133,7 +155,12 @@ public class UserRepository {
 
 	/** Everything the user keeps, in the caller's transaction. */
 	Mono<Long> delete(String userId) {
-		return this.db.sql(DELETE).bind("userId", userId).fetch().rowsUpdated();
+		return this.db.sql(DELETE_TICKETS)
+			.bind("userId", userId)
+			.fetch()
+			.rowsUpdated()
+			.then(this.db.sql(DELETE_CREDENTIALS).bind("userId", userId).fetch().rowsUpdated())
+			.then(this.db.sql(DELETE).bind("userId", userId).fetch().rowsUpdated());
 	}
 
 	private static @Nullable String first(@Nullable String preferred, @Nullable String fallback) {

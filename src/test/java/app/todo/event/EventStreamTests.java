@@ -201,7 +201,13 @@ class EventStreamTests extends ApiTestSupport {
 			Mono<Long> update = this.db.sql("UPDATE tasks SET title = 'Rolled back too' WHERE user_id = :userId")
 				.bind("userId", user)
 				.fetch()
-				.rowsUpdated();
+				.rowsUpdated()
+				// As the API's statements announce their changes, in the same transaction
+				.flatMap((rows) -> this.db.sql("SELECT pg_notify('task_changes', :userId)")
+					.bind("userId", user)
+					.fetch()
+					.rowsUpdated()
+					.thenReturn(rows));
 			StepVerifier
 				.create(TransactionalOperator.create(this.transactionManager)
 					.transactional(insert.then(update).then(Mono.error(new IllegalStateException("roll back")))))

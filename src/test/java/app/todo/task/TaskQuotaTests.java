@@ -28,6 +28,9 @@ class TaskQuotaTests extends ApiTestSupport {
 	@Autowired
 	private QuotaProperties quotas;
 
+	@Autowired
+	private ExpiredRowsPurge purge;
+
 	@Test
 	void createWhenTheUserHasTheirQuotaOfTasksThenConflictNamingItAndNothingWritten() {
 		String user = newUser();
@@ -63,11 +66,14 @@ class TaskQuotaTests extends ApiTestSupport {
 		client.delete().uri("/api/tasks?status=completed").exchange().expectStatus().isOk();
 		assertThat(count("SELECT task_count FROM users WHERE id = :user", user)).isEqualTo(2);
 		assertThat(count("SELECT tombstone_count FROM users WHERE id = :user", user)).isEqualTo(1);
-		this.db.sql("DELETE FROM task_tombstones WHERE user_id = :user")
+		// Expired, the purge deletes it and counts it off
+		this.db.sql("UPDATE task_tombstones SET deleted_at = now() - interval '400 days' WHERE user_id = :user")
 			.bind("user", user)
 			.fetch()
 			.rowsUpdated()
 			.block(Duration.ofSeconds(10));
+		this.purge.purge().block(Duration.ofSeconds(30));
+		assertThat(count("SELECT count(*) FROM task_tombstones WHERE user_id = :user", user)).isZero();
 		assertThat(count("SELECT tombstone_count FROM users WHERE id = :user", user)).isZero();
 	}
 

@@ -486,7 +486,7 @@ class TaskRepositoryTests extends ApiTestSupport {
 	@ParameterizedTest
 	@ValueSource(strings = { "'done', true, NULL, 1, '{}'", "'open', false, now(), 1, '{}'",
 			"'x', false, NULL, 3, '{}'", "'x', false, NULL, -1, '{}'", "'', false, NULL, 1, '{}'",
-			"'x', false, NULL, 1, (SELECT array_agg('t' || g) FROM generate_series(1, 21) g)" })
+			"'x', false, NULL, 1, '{t1,t2,t3,t4,t5,t6,t7,t8,t9,t10,t11,t12,t13,t14,t15,t16,t17,t18,t19,t20,t21}'" })
 	void databaseRefusesATaskThatBreaksACheckConstraint(String values) {
 		String user = newUser();
 		insert(user, "{\"title\": \"provisions the user\"}");

@@ -177,6 +177,33 @@ class TaskSyncTests extends ApiTestSupport {
 		}
 	}
 
+	/**
+	 * Tokens of format s1 held transaction ids (before changelog 010): a client that kept
+	 * one is told to sync again, as for an expired one, on the sync and on the stream.
+	 */
+	@Test
+	void aTokenOfTheTransactionIdFormatIsGoneAndSaysToSyncAgain() {
+		String user = newUser();
+		WebTestClient client = as(user);
+		TaskRequests.create(client, "{\"title\": \"Kept\"}");
+		String xidToken = OpaqueTokens.encode("sync-token\0", user,
+				String.join("\n", "s1", "760", Instant.now().minusSeconds(60).toString(), "-"));
+		client.get()
+			.uri("/api/tasks?updated_since={since}", xidToken)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.GONE)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((String detail) -> assertThat(detail).contains("updated_since=*"));
+		client.get()
+			.uri("/api/events?updated_since={since}", xidToken)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(HttpStatus.GONE);
+		assertThat(sync(client, "/api/tasks", "*").items()).hasSize(1);
+	}
+
 	@Test
 	void aTokenThatWasTamperedWithOrIsAnotherUsersIsABadRequest() {
 		String alice = newUser();
@@ -249,9 +276,11 @@ class TaskSyncTests extends ApiTestSupport {
 	}
 
 	/**
-	 * The interleaving a timestamp or sequence token gets wrong: a transaction changes a
-	 * task, a sync runs and hands out a token while it is still open, then it commits.
-	 * Its change is stamped before the token was made, yet the next sync must report it.
+	 * The interleaving a timestamp token gets wrong: a transaction changes a task (with
+	 * the API's own statement), a sync runs and hands out a token while it is still open,
+	 * then it commits. Its change is stamped before the token was made, yet the next sync
+	 * must report it; and a write of the same user meanwhile waits for it (the users
+	 * row's lock), so that the numbers follow the order of the commits.
 	 */
 	@Test
 	void aChangeCommittedAfterATokenWasHandedOutIsInTheNextSync() {
@@ -265,24 +294,34 @@ class TaskSyncTests extends ApiTestSupport {
 		try {
 			Mono.from(connection.beginTransaction()).block(TIMEOUT);
 			Flux.from(connection
-				.createStatement("UPDATE tasks SET title = 'Committed late', version = version + 1, "
-						+ "updated_at = now() WHERE id = $1")
-				.bind("$1", late)
-				.execute()).flatMap((result) -> result.getRowsUpdated()).blockLast(TIMEOUT);
-			client.patch()
-				.uri("/api/tasks/{id}", other)
-				.contentType(MediaType.APPLICATION_JSON)
-				.bodyValue("{\"title\": \"Other, changed\"}")
-				.exchange()
-				.expectStatus()
-				.isOk();
+				.createStatement(TaskRepository.toggleStatement(null).replace(":userId", "$1").replace(":id", "$2"))
+				.bind("$1", user)
+				.bind("$2", late)
+				.execute()).flatMap((result) -> result.map((row) -> row.get(0))).blockLast(TIMEOUT);
 			SyncPage during = sync(client, "/api/tasks", token);
-			assertThat(during.ids()).containsExactly(other);
+			assertThat(during.items()).isEmpty();
 			token = during.token();
 			Instant tokenMadeAt = Instant.now();
+			// Waits for the open transaction's lock on the user's row
+			Mono<Void> otherWrite = Mono
+				.fromRunnable(() -> client.patch()
+					.uri("/api/tasks/{id}", other)
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{\"title\": \"Other, changed\"}")
+					.exchange()
+					.expectStatus()
+					.isOk())
+				.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+				.then()
+				.cache();
+			otherWrite.subscribe();
+			Mono.delay(Duration.ofMillis(300)).block(TIMEOUT);
 			Mono.from(connection.commitTransaction()).block(TIMEOUT);
-			Map<String, Object> reported = sync(client, "/api/tasks", token).item(late);
-			assertThat(reported).containsEntry("title", "Committed late");
+			otherWrite.block(TIMEOUT);
+			SyncPage after = sync(client, "/api/tasks", token);
+			assertThat(after.ids()).containsExactly(late, other);
+			Map<String, Object> reported = after.item(late);
+			assertThat(reported).containsEntry("completed", true);
 			// Stamped before the token was made: a token holding a time would have
 			// skipped it
 			assertThat(Instant.parse((String) reported.get("updated_at"))).isBefore(tokenMadeAt);
@@ -308,7 +347,7 @@ class TaskSyncTests extends ApiTestSupport {
 	}
 
 	/**
-	 * Deletions by any statement leave tombstones; deleting the user leaves none, and no
+	 * Deletions by every route leave tombstones; deleting the user leaves none, and no
 	 * error.
 	 */
 	@Test
@@ -318,14 +357,12 @@ class TaskSyncTests extends ApiTestSupport {
 		long first = TaskRequests.create(client, "{\"title\": \"One\", \"completed\": true}");
 		long second = TaskRequests.create(client, "{\"title\": \"Two\", \"completed\": true}");
 		long third = TaskRequests.create(client, "{\"title\": \"Three\"}");
+		long fourth = TaskRequests.create(client, "{\"title\": \"Four\"}");
 		String token = sync(client, "/api/tasks", "*").token();
-		this.db.sql("DELETE FROM tasks WHERE user_id = :user AND completed")
-			.bind("user", user)
-			.fetch()
-			.rowsUpdated()
-			.block(TIMEOUT);
+		client.delete().uri("/api/tasks?status=completed").exchange().expectStatus().isOk();
+		client.delete().uri("/api/tasks/{id}", fourth).exchange().expectStatus().isNoContent();
 		SyncPage page = sync(client, "/api/tasks", token);
-		assertThat(page.ids()).containsExactlyInAnyOrder(first, second);
+		assertThat(page.ids()).containsExactlyInAnyOrder(first, second, fourth);
 		assertThat(page.items()).allSatisfy((item) -> assertThat(item).containsEntry("deleted", true));
 
 		this.db.sql("DELETE FROM users WHERE id = :user").bind("user", user).fetch().rowsUpdated().block(TIMEOUT);
