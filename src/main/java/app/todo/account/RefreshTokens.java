@@ -77,6 +77,9 @@ final class RefreshTokens implements SmartLifecycle {
 			)
 			SELECT revoked.after FROM revoked, started""";
 
+	/*
+	 * The user named twice, so that Citus takes the users row from the user's shard only
+	 */
 	private static final String ROTATE = """
 			WITH rotated AS (
 			  UPDATE refresh_tokens t
@@ -89,7 +92,8 @@ final class RefreshTokens implements SmartLifecycle {
 			)
 			SELECT u.id, u.email, u.name,
 			  (SELECT max(tokens_valid_after) FROM token_revocations WHERE user_id = u.id) AS after
-			FROM rotated JOIN users u ON u.id = rotated.user_id""";
+			FROM rotated JOIN users u ON u.id = rotated.user_id
+			WHERE u.id = :userId""";
 
 	/* A refresh that failed ends the family it names, if any. */
 	private static final String END_FAILED = """
